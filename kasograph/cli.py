@@ -1,0 +1,196 @@
+"""The `kasograph` command: thin wrappers over the library, one function per command."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+import pyoxigraph
+
+from .dumps import DUMP_FORMATS, format_for, serialize_dataset, write_atomically
+from .errors import InputError
+from .namespaces import DEFAULT_BASE
+from .output import compact, table
+from .sources import load_dataset
+from .store import GRAPH_FORMATS, RESULT_FORMATS, GoalStore, to_python
+
+SOURCE_HELP = "A document folder, a goal table (.csv) or an RDF file; the bundled dataset when left out."
+
+
+class Context:
+    def __init__(self, base: str):
+        self.base = base
+
+    def dataset(self, source: Path | None, *, vocabulary: bool = True):
+        return load_dataset(source, self.base, vocabulary=vocabulary)
+
+
+def _fail(error: InputError) -> None:
+    for problem in error.problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--base", envvar="KASOGRAPH_BASE", default=DEFAULT_BASE, show_default=True,
+              help="IRI base of the data (also from $KASOGRAPH_BASE).")
+@click.version_option(package_name="kasograph")
+@click.pass_context
+def main(ctx: click.Context, base: str) -> None:
+    """kasograph: a city division's goals, metrics and responsible parties as a validated knowledge graph."""
+    ctx.obj = Context(base)
+
+
+@main.command()
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write [default: kasograph.trig].")
+@click.option("--format", "fmt", type=click.Choice(sorted(DUMP_FORMATS)), help="Serialisation [default: from the file suffix].")
+@click.option("--no-vocabulary", is_flag=True, help="Leave the vocabulary graph out.")
+@click.option("--no-validate", is_flag=True, help="Write even if the graph breaks the shapes.")
+@click.pass_obj
+def build(obj: Context, source: Path | None, output: Path | None, fmt: str | None, no_vocabulary: bool, no_validate: bool) -> None:
+    """Build RDF from a goal table (one named graph per document) and write it.
+
+    The graph is validated first; if it breaks the shapes nothing is written.
+    """
+    from .validate import validate_dataset
+
+    started = time.perf_counter()
+    try:
+        dataset = obj.dataset(source, vocabulary=not no_vocabulary)
+    except InputError as error:
+        _fail(error)
+    output = output or Path("kasograph.trig")
+    fmt = fmt or format_for(output)
+    if not no_validate:
+        report = validate_dataset(dataset)
+        if not report.conforms:
+            click.echo(report.text(), err=True)
+            click.echo(f"error: nothing written to {output}", err=True)
+            sys.exit(1)
+    write_atomically(output, serialize_dataset(dataset, fmt))
+    quads = len(dataset)
+    click.echo(f"wrote {quads} triples in {sum(1 for g in dataset.graphs() if len(g))} graph(s) to {output} "
+               f"({fmt}, {time.perf_counter() - started:.2f} s)", err=True)
+
+
+@main.command()
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True, help="Language of the messages.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def validate(obj: Context, source: Path | None, lang: str, fmt: str) -> None:
+    """Check a graph against the SHACL shapes (and a table's texts against its source).
+
+    Exits 1 when anything is a violation; warnings are shown but do not fail.
+    """
+    from .validate import validate_source
+
+    try:
+        report = validate_source(source, obj.base)
+    except InputError as error:
+        _fail(error)
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if fmt == "json" else report.text(lang))
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file ('-' for stdin).")
+@click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]),
+              help="table/csv/tsv/json/xml for SELECT and ASK; ttl/nt/jsonld/rdf for CONSTRUCT and DESCRIBE.")
+@click.option("--full", is_flag=True, help="Do not shorten long cells in the table.")
+@click.pass_obj
+def query(obj: Context, sparql: str | None, query_file, data: Path | None, fmt: str, full: bool) -> None:
+    """Run a SPARQL query. Common prefixes (kg:, skos:, prov:, foaf:, org:, dct:, …) may be left out.
+
+    Without GRAPH, a query sees all documents' graphs together.
+    """
+    if query_file is not None:
+        sparql = query_file.read()
+    if not sparql:
+        raise click.UsageError("give a query as an argument or with -f FILE")
+    try:
+        store = GoalStore.from_dataset(obj.dataset(data))
+    except InputError as error:
+        _fail(error)
+    try:
+        results = store.query(sparql)
+    except SyntaxError as error:
+        click.echo(f"error: the query is not valid SPARQL: {error}", err=True)
+        sys.exit(1)
+    out = click.get_binary_stream("stdout")
+    if isinstance(results, pyoxigraph.QueryBoolean):
+        if fmt in RESULT_FORMATS:
+            out.write(results.serialize(format=RESULT_FORMATS[fmt]))
+        else:
+            click.echo("true" if bool(results) else "false")
+    elif isinstance(results, pyoxigraph.QueryTriples):
+        graph_format = GRAPH_FORMATS.get(fmt, pyoxigraph.RdfFormat.TURTLE)
+        out.write(results.serialize(format=graph_format) or b"")
+    elif fmt in RESULT_FORMATS:
+        out.write(results.serialize(format=RESULT_FORMATS[fmt]))
+    elif fmt == "table":
+        columns = [v.value for v in results.variables]
+        rows = [[_cell(row[c], obj.base) for c in columns] for row in results]
+        click.echo(table(columns, rows, max_width=None if full or not sys.stdout.isatty() else 60))
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    else:
+        raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
+
+
+def _cell(term, base: str) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return compact(term.value, base)
+    return str(to_python(term))
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
+@click.option("--lang", type=click.Choice(["fi", "en"]), default="fi", show_default=True, help="Language of the labels.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def stats(obj: Context, data: Path | None, lang: str, fmt: str) -> None:
+    """Counts: things per class, goals per status, goals per theme."""
+    from .stats import statistics
+
+    try:
+        store = GoalStore.from_dataset(obj.dataset(data))
+    except InputError as error:
+        _fail(error)
+    counts = statistics(store, lang)
+    if fmt == "json":
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    click.echo(table(["class", "count"], [[compact(r["class"], obj.base), str(r["count"])] for r in counts["classes"]]))
+    click.echo()
+    click.echo(table(["status", "goals"], [[r["label"] or compact(r["status"]), str(r["goals"])] for r in counts["status"]]))
+    click.echo()
+    click.echo(table(["theme", "goals"], [[r["label"] or compact(r["theme"], obj.base), str(r["goals"])] for r in counts["theme"]]))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(DUMP_FORMATS)), default="trig", show_default=True,
+              help="ttl and nt merge the graphs; trig, nq and jsonld keep one named graph per document.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write [default: standard output].")
+@click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
+@click.option("--no-vocabulary", is_flag=True, help="Leave the vocabulary graph out.")
+@click.pass_obj
+def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vocabulary: bool) -> None:
+    """Write the whole dataset as one file (standard output by default)."""
+    try:
+        dataset = obj.dataset(data, vocabulary=not no_vocabulary)
+    except InputError as error:
+        _fail(error)
+    payload = serialize_dataset(dataset, fmt)
+    if output is None:
+        click.get_binary_stream("stdout").write(payload)
+    else:
+        write_atomically(output, payload)

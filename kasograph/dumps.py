@@ -1,0 +1,52 @@
+"""Whole-dataset serialisations (dumps) and writing them safely."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .namespaces import bind_prefixes
+
+#: format name → (rdflib serializer, media type, keeps named graphs)
+DUMP_FORMATS = {
+    "trig": ("trig", "application/trig", True),
+    "nq": ("nquads", "application/n-quads", True),
+    "jsonld": ("json-ld", "application/ld+json", True),
+    "ttl": ("turtle", "text/turtle", False),
+    "nt": ("nt", "application/n-triples", False),
+}
+SUFFIX_FORMATS = {".trig": "trig", ".nq": "nq", ".jsonld": "jsonld", ".ttl": "ttl", ".nt": "nt"}
+
+
+def serialize_dataset(dataset: Dataset, fmt: str) -> bytes:
+    """The dataset in `fmt`; triple formats (ttl, nt) get the union of all graphs."""
+    serializer, _, keeps_graphs = DUMP_FORMATS[fmt]
+    if keeps_graphs:
+        data = dataset.serialize(format=serializer, **({"auto_compact": True} if fmt == "jsonld" else {}))
+    else:
+        union = Graph()
+        bind_prefixes(union)
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        data = union.serialize(format=serializer)
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def format_for(path: Path, default: str = "trig") -> str:
+    return SUFFIX_FORMATS.get(path.suffix.lower(), default)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a failure leaves either the old file or none, never half."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,70 @@
+"""Turn what a user points at — nothing, a document folder, a goal table or an
+RDF file — into an rdflib dataset, with errors that say where the input is bad."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Dataset
+
+from . import resources
+from .build import build_dataset
+from .errors import InputError, Problem
+from .namespaces import DEFAULT_BASE, bind_prefixes
+from .table import read_document
+
+#: RDF serialisations by file suffix: rdflib's format name and pyoxigraph's format.
+RDF_FORMATS = {
+    ".ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE),
+    ".trig": ("trig", pyoxigraph.RdfFormat.TRIG),
+    ".nq": ("nquads", pyoxigraph.RdfFormat.N_QUADS),
+    ".nt": ("nt", pyoxigraph.RdfFormat.N_TRIPLES),
+    ".jsonld": ("json-ld", pyoxigraph.RdfFormat.JSON_LD),
+    ".rdf": ("xml", pyoxigraph.RdfFormat.RDF_XML),
+    ".owl": ("xml", pyoxigraph.RdfFormat.RDF_XML),
+}
+
+
+def is_table_source(path: Path) -> bool:
+    return path.is_dir() or path.suffix.lower() in (".csv", ".toml")
+
+
+def bundled_dataset(base: str = DEFAULT_BASE, *, vocabulary: bool = True) -> Dataset:
+    """The documents that ship with kasograph (Vantaa KASO 2021), built from their tables."""
+    return build_dataset([read_document(p) for p in resources.bundled_documents()], base, vocabulary=vocabulary)
+
+
+def load_dataset(path: Path | None = None, base: str = DEFAULT_BASE, *, vocabulary: bool = True) -> Dataset:
+    """The bundled dataset (no path), a document built from its tables, or an RDF file."""
+    if path is None:
+        return bundled_dataset(base, vocabulary=vocabulary)
+    path = Path(path)
+    if not path.exists():
+        raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
+    if is_table_source(path):
+        return build_dataset([read_document(path)], base, vocabulary=vocabulary)
+    return read_rdf(path)
+
+
+def read_rdf(path: Path) -> Dataset:
+    """Parse an RDF file; a syntax error is reported with its line and column."""
+    formats = RDF_FORMATS.get(path.suffix.lower())
+    if formats is None:
+        known = ", ".join(sorted(RDF_FORMATS))
+        raise InputError([Problem(str(path), f"unknown file type {path.suffix!r}; expected a goal table (.csv), a document folder or RDF ({known})",
+                                  f"tuntematon tiedostotyyppi {path.suffix!r}")])
+    rdflib_format, oxigraph_format = formats
+    # pyoxigraph parses fast and reports positions precisely; rdflib then holds the result.
+    try:
+        quads = list(pyoxigraph.parse(path=str(path), format=oxigraph_format))
+    except SyntaxError as error:
+        raise InputError([Problem(str(path), f"not valid {oxigraph_format.name}: {error.msg}", f"virheellinen {oxigraph_format.name}: {error.msg}",
+                                  line=error.lineno)]) from None
+    except (UnicodeDecodeError, ValueError, OSError) as error:
+        raise InputError([Problem(str(path), f"cannot read the file: {error}", f"tiedostoa ei voi lukea: {error}")]) from None
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    if quads:
+        dataset.parse(data=pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
+    return dataset

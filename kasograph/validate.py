@@ -1,0 +1,164 @@
+"""SHACL validation: the gate every document's graph passes before it is stored.
+
+Validation runs per document graph (the cost follows the document, not the
+store), on an in-memory rdflib graph with the vocabulary mixed in, so that
+status concepts and class hierarchies are known to the shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from . import resources
+from .build import build_dataset
+from .fidelity import unquoted_literals
+from .iris import Iris
+from .namespaces import DEFAULT_BASE, SH, VOCABULARY_GRAPH
+from .sources import is_table_source, read_rdf
+from .table import read_document
+from .vocabulary import ontology, shapes
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, in words a person can act on."""
+
+    severity: str
+    focus_node: str
+    path: str | None
+    value: str | None
+    messages: dict[str, str]
+    shape: str | None
+    graph: str | None = None
+
+    def message(self, lang: str = "en") -> str:
+        return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
+
+
+@dataclass
+class ValidationReport:
+    findings: list[Finding] = field(default_factory=list)
+    graphs: list[str] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing is a violation (warnings and notes do not block)."""
+        return not self.violations
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Warning"]
+
+    def text(self, lang: str = "en") -> str:
+        lines = []
+        for f in self.findings:
+            lines.append(f"{f.severity}: {f.message(lang)}")
+            lines.append(f"  focus node: {f.focus_node}")
+            if f.path:
+                lines.append(f"  path:       {f.path}")
+            if f.value is not None:
+                lines.append(f"  value:      {f.value}")
+            if f.graph:
+                lines.append(f"  graph:      {f.graph}")
+        counts = f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append(f"{len(self.graphs)} graph(s) checked against the kasograph shapes: {verdict} ({counts}).")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        return {
+            "conforms": self.conforms,
+            "graphs": self.graphs,
+            "findings": [f.__dict__ for f in self.findings],
+        }
+
+
+def validate_graph(graph: Graph) -> ValidationReport:
+    """Validate one document's graph against the shapes."""
+    import pyshacl  # imported here: it costs a second, and most commands never validate
+
+    # The vocabulary is mixed in by hand: the shapes need the status scheme and the
+    # subclass axioms, and pyshacl only mixes an ont_graph in when it also infers.
+    data = Graph()
+    for triple in graph:
+        data.add(triple)
+    for triple in ontology():
+        data.add(triple)
+    _, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes(), inference="none",
+        allow_warnings=True, advanced=True, abort_on_first=False,
+    )
+    name = str(graph.identifier) if isinstance(graph.identifier, URIRef) else None
+    report = ValidationReport(graphs=[name or "(default graph)"])
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        report.findings.append(_finding(results, result, name))
+    report.findings.sort(key=lambda f: (f.severity != "Violation", f.focus_node, f.path or ""))
+    return report
+
+
+def validate_dataset(dataset: Dataset) -> ValidationReport:
+    """Validate every document graph of a dataset (the vocabulary graph is not data)."""
+    report = ValidationReport()
+    for graph in dataset.graphs():
+        if str(graph.identifier) == VOCABULARY_GRAPH or len(graph) == 0:
+            continue
+        part = validate_graph(graph)
+        report.findings.extend(part.findings)
+        report.graphs.extend(part.graphs)
+    return report
+
+
+def _finding(results: Graph, result, graph_name: str | None) -> Finding:
+    def one(predicate):
+        return results.value(result, predicate)
+
+    messages: dict[str, str] = {}
+    for message in results.objects(result, SH.resultMessage):
+        lang = message.language if isinstance(message, Literal) and message.language else "en"
+        messages.setdefault(lang, str(message))
+    value = one(SH.value)
+    path = one(SH.resultPath)
+    return Finding(
+        severity=SEVERITIES.get(one(SH.resultSeverity), str(one(SH.resultSeverity))),
+        focus_node=str(one(SH.focusNode)),
+        path=str(path) if path is not None else None,
+        value=(value.n3() if isinstance(value, Literal) else str(value)) if value is not None else None,
+        messages=messages,
+        shape=str(one(SH.sourceShape)) if one(SH.sourceShape) is not None else None,
+        graph=graph_name,
+    )
+
+
+def validate_source(path: Path | None = None, base: str = DEFAULT_BASE) -> ValidationReport:
+    """Validate what a user points at: the bundled data (None), a document's tables or an RDF file.
+
+    A document built from tables is also held against its source text, if it has one:
+    a Finnish text that the source does not contain is a violation.
+    """
+    if path is not None and not is_table_source(Path(path)):
+        return validate_dataset(read_rdf(Path(path)))
+    documents = [read_document(p) for p in (resources.bundled_documents() if path is None else [Path(path)])]
+    dataset = build_dataset(documents, base, vocabulary=False)
+    report = validate_dataset(dataset)
+    for document in documents:
+        if document.source_text is None:
+            continue
+        graph = dataset.graph(Iris.for_document(document.info, base).graph())
+        for miss in unquoted_literals(graph, document.source_text):
+            report.findings.append(Finding(
+                severity="Violation", focus_node=str(miss.subject), path=str(miss.predicate), value=miss.literal.n3(),
+                messages={"en": "The text does not appear in the source document: quote it exactly.",
+                          "fi": "Tekstiä ei löydy lähdeasiakirjasta: lainaa se sanatarkasti."},
+                shape=None, graph=str(graph.identifier)))
+    return report
+
