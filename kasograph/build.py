@@ -96,6 +96,10 @@ class _DocumentBuilder:
         if english:
             self.add(node, prop, Literal(english, lang="en"))
 
+    def blank(self, name: str) -> BNode:
+        """A blank node with a stable label, so that the same table gives byte-identical dumps."""
+        return BNode(f"{self.info.id}-{name}")
+
     def derived(self, node: URIRef) -> None:
         self.add(node, PROV.wasDerivedFrom, self.source)
 
@@ -137,7 +141,7 @@ class _DocumentBuilder:
         self.add(dataset, DCTERMS.publisher, publisher)
         self.add(publisher, RDF.type, FOAF.Agent)
         self.add(publisher, FOAF.name, Literal(info.publisher, lang="en"))
-        period = BNode()
+        period = self.blank("period")
         self.add(dataset, DCTERMS.temporal, period)
         self.add(period, RDF.type, DCTERMS.PeriodOfTime)
         self.add(period, DCAT.startDate, Literal(date(info.year, 1, 1), datatype=XSD.date))
@@ -149,7 +153,7 @@ class _DocumentBuilder:
         if info.license:
             self.add(dataset, DCTERMS.license, URIRef(info.license))
         if info.rights:
-            rights = BNode()
+            rights = self.blank("rights")
             self.add(dataset, DCTERMS.rights, rights)
             self.add(rights, RDF.type, DCTERMS.RightsStatement)
             self.add(rights, RDFS.label, Literal(info.rights, lang="en"))
@@ -237,10 +241,10 @@ class _DocumentBuilder:
         self.add(node, KG.status, URIRef(goal.status))
         for column, text in goal.texts.items():
             self.add(node, COLUMN_PROPERTIES[column], self.text(text))
-        for party in goal.responsible:
+        for n, party in enumerate(goal.responsible, 1):
             agent = self._party(party)
             self.add(node, PROV.wasAttributedTo, agent)
-            attribution = BNode()
+            attribution = self.blank(f"{goal.key}-attribution-{n}")
             self.add(node, PROV.qualifiedAttribution, attribution)
             self.add(attribution, RDF.type, PROV.Attribution)
             self.add(attribution, PROV.agent, agent)

@@ -124,17 +124,16 @@ def query(obj: Context, sparql: str | None, query_file, data: Path | None, fmt: 
     except SyntaxError as error:
         click.echo(f"error: the query is not valid SPARQL: {error}", err=True)
         sys.exit(1)
-    out = click.get_binary_stream("stdout")
     if isinstance(results, pyoxigraph.QueryBoolean):
         if fmt in RESULT_FORMATS:
-            out.write(results.serialize(format=RESULT_FORMATS[fmt]))
+            click.echo(results.serialize(format=RESULT_FORMATS[fmt]), nl=False)
         else:
             click.echo("true" if bool(results) else "false")
     elif isinstance(results, pyoxigraph.QueryTriples):
         graph_format = GRAPH_FORMATS.get(fmt, pyoxigraph.RdfFormat.TURTLE)
-        out.write(results.serialize(format=graph_format) or b"")
+        click.echo(results.serialize(format=graph_format) or b"", nl=False)
     elif fmt in RESULT_FORMATS:
-        out.write(results.serialize(format=RESULT_FORMATS[fmt]))
+        click.echo(results.serialize(format=RESULT_FORMATS[fmt]), nl=False)
     elif fmt == "table":
         columns = [v.value for v in results.variables]
         rows = [[_cell(row[c], obj.base) for c in columns] for row in results]
@@ -191,6 +190,6 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
         _fail(error)
     payload = serialize_dataset(dataset, fmt)
     if output is None:
-        click.get_binary_stream("stdout").write(payload)
+        click.echo(payload, nl=False)
     else:
         write_atomically(output, payload)

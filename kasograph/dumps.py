@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -32,7 +33,23 @@ def serialize_dataset(dataset: Dataset, fmt: str) -> bytes:
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             union.add((s, p, o))
         data = union.serialize(format=serializer)
-    return data.encode("utf-8") if isinstance(data, str) else data
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    # The same data gives the same file (diffable dumps): line formats are sorted, and
+    # JSON-LD's arrays, which are unordered sets unless they are @list, too.
+    if fmt in ("nq", "nt"):
+        data = b"".join(sorted(data.splitlines(keepends=True)))
+    elif fmt == "jsonld":
+        data = json.dumps(_sorted_sets(json.loads(data)), ensure_ascii=False, indent=2).encode("utf-8")
+    return data
+
+
+def _sorted_sets(node, key: str = ""):
+    if isinstance(node, dict):
+        return {k: _sorted_sets(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_sets(v) for v in node]
+        return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return node
 
 
 def format_for(path: Path, default: str = "trig") -> str:

@@ -38,7 +38,8 @@ class Finding:
     graph: str | None = None
 
     def message(self, lang: str = "en") -> str:
-        return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
+        return (self.messages.get(lang) or self.messages.get("en") or self.messages.get("")
+                or next(iter(self.messages.values()), ""))
 
 
 @dataclass
@@ -123,8 +124,14 @@ def _finding(results: Graph, result, graph_name: str | None) -> Finding:
         return results.value(result, predicate)
 
     messages: dict[str, str] = {}
-    for message in results.objects(result, SH.resultMessage):
-        lang = message.language if isinstance(message, Literal) and message.language else "en"
+    # pyshacl drops the language tags of a SPARQL constraint's messages; the constraint
+    # itself (copied into the results, or in the shapes) still has them.
+    candidates = list(results.objects(result, SH.resultMessage))
+    for origin in (one(SH.sourceConstraint), one(SH.sourceShape)):
+        if origin is not None:
+            candidates += list(results.objects(origin, SH.message)) + list(shapes().objects(origin, SH.message))
+    for message in candidates:
+        lang = message.language if isinstance(message, Literal) and message.language else ""
         messages.setdefault(lang, str(message))
     value = one(SH.value)
     path = one(SH.resultPath)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import SKOS
 
 from . import resources
@@ -14,8 +15,11 @@ from .namespaces import KG, bind_prefixes
 @lru_cache(maxsize=1)
 def ontology() -> Graph:
     """The OWL vocabulary with its concept schemes (statuses, roles, comparators)."""
+    parsed = Graph().parse(resources.ontology_path(), format="turtle")
+    # Canonical blank-node labels keep dumps byte-identical from run to run.
     graph = Graph(identifier=URIRef("https://w3id.org/kasograph/def"))
-    graph.parse(resources.ontology_path(), format="turtle")
+    for triple in to_canonical_graph(parsed):
+        graph.add(triple)
     bind_prefixes(graph)
     return graph
 

@@ -1,0 +1,62 @@
+"""Shared fixtures: the bundled document, its graph and a store are built once per run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kasograph import resources
+from kasograph.build import build_dataset, build_document
+from kasograph.namespaces import DEFAULT_BASE
+from kasograph.store import GoalStore
+from kasograph.table import read_document
+
+KASO = resources.bundled_documents()[0]
+
+
+@pytest.fixture(scope="session")
+def document():
+    return read_document(KASO)
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    return (KASO / "source.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def graph(document):
+    """The named graph of the bundled document (do not mutate: copy first)."""
+    return build_document(document, DEFAULT_BASE)
+
+
+@pytest.fixture(scope="session")
+def dataset(document):
+    return build_dataset([document], DEFAULT_BASE)
+
+
+@pytest.fixture(scope="session")
+def store(dataset) -> GoalStore:
+    return GoalStore.from_dataset(dataset)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def document_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled document folder, for tests that break it."""
+    target = tmp_path / KASO.name
+    target.mkdir()
+    for file in KASO.iterdir():
+        (target / file.name).write_bytes(file.read_bytes())
+    return target
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)

@@ -1,0 +1,121 @@
+"""The shapes accept the bundled graph and catch each kind of broken copy with the right message."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, QB, RDF, SKOS, XSD
+
+from kasograph.namespaces import KG, SDMX_ATTRIBUTE, SDMX_MEASURE
+from kasograph.validate import validate_graph, validate_source
+
+GOAL = URIRef("https://w3id.org/kasograph/id/goal/vantaa-kaso-2021/oppimiskampus")
+
+
+def copy_of(graph: Graph) -> Graph:
+    broken = Graph(identifier=graph.identifier)
+    for triple in graph:
+        broken.add(triple)
+    return broken
+
+
+def first_number(graph: Graph, unit=None) -> URIRef:
+    for obs in sorted(graph.subjects(RDF.type, QB.Observation)):
+        if unit is None or graph.value(obs, SDMX_ATTRIBUTE.unitMeasure) == unit:
+            return obs
+    raise AssertionError("no number")
+
+
+@pytest.fixture(scope="module")
+def bundled_report(graph):
+    return validate_graph(graph)
+
+
+def test_bundled_graph_conforms(bundled_report):
+    assert bundled_report.conforms, bundled_report.text()
+    assert bundled_report.findings == []
+
+
+def test_bundled_source_conforms_including_quotes():
+    report = validate_source()
+    assert report.conforms, report.text()
+
+
+def _break_missing_status(g):
+    g.remove((GOAL, KG.status, None))
+
+
+def _break_status_outside_scheme(g):
+    g.set((GOAL, KG.status, URIRef("https://w3id.org/kasograph/def#Postponed")))
+
+
+def _break_no_responsible(g):
+    g.remove((GOAL, PROV.wasAttributedTo, None))
+    g.remove((GOAL, PROV.qualifiedAttribution, None))
+
+
+def _break_wrong_datatype(g):
+    obs = first_number(g)
+    value = g.value(obs, SDMX_MEASURE.obsValue)
+    g.set((obs, SDMX_MEASURE.obsValue, Literal(str(value), datatype=XSD.string)))
+
+
+def _break_unknown_language(g):
+    g.add((GOAL, SKOS.prefLabel, Literal("Lernkampus-Vorstudie", lang="de")))
+
+
+def _break_number_without_unit(g):
+    obs = first_number(g)
+    g.remove((obs, SDMX_ATTRIBUTE.unitMeasure, None))
+
+
+def _break_missing_theme(g):
+    g.remove((GOAL, KG.theme, None))
+
+
+def _break_two_finnish_labels(g):
+    g.add((GOAL, SKOS.prefLabel, Literal("Toinen teksti", lang="fi")))
+
+
+def _break_attribution_without_role(g):
+    attribution = next(g.objects(GOAL, PROV.qualifiedAttribution))
+    g.remove((attribution, URIRef("http://www.w3.org/ns/dcat#hadRole"), None))
+
+
+BROKEN = [
+    # (how it is broken, severity, path, words of the English message, words of the Finnish message)
+    (_break_missing_status, "Violation", KG.status, "exactly one status", "täsmälleen yksi tila"),
+    (_break_status_outside_scheme, "Violation", KG.status, "status from the status scheme", "tilaluokituksesta"),
+    (_break_no_responsible, "Warning", PROV.wasAttributedTo, "names nobody responsible", "vastuutahoa"),
+    (_break_wrong_datatype, "Violation", SDMX_MEASURE.obsValue, "typed xsd:integer or xsd:decimal", "tietotyyppi"),
+    (_break_unknown_language, "Violation", SKOS.prefLabel, "languages fi, sv or en", "kielen on oltava"),
+    (_break_number_without_unit, "Violation", None, "needs a unit", "yksikkö"),
+    (_break_missing_theme, "Violation", KG.theme, "theme", "teema"),
+    (_break_two_finnish_labels, "Violation", SKOS.prefLabel, "exactly one Finnish text", "suomenkielinen"),
+    (_break_attribution_without_role, "Violation", PROV.qualifiedAttribution, "one agent and one role", "rooli"),
+]
+
+
+@pytest.mark.parametrize("breaks, severity, path, english, finnish", BROKEN, ids=[b[0].__name__[7:] for b in BROKEN])
+def test_broken_copy_is_caught_with_the_right_message(graph, breaks, severity, path, english, finnish):
+    broken = copy_of(graph)
+    breaks(broken)
+    report = validate_graph(broken)
+    matching = [f for f in report.findings if english in f.message("en")]
+    assert matching, report.text()
+    finding = matching[0]
+    assert finding.severity == severity
+    assert finnish in finding.message("fi")
+    if path is not None:
+        assert finding.path == str(path)
+    assert report.conforms is (severity != "Violation")
+
+
+def test_report_names_focus_node_path_and_value(graph):
+    broken = copy_of(graph)
+    _break_wrong_datatype(broken)
+    finding = next(f for f in validate_graph(broken).findings if f.severity == "Violation")
+    assert finding.focus_node.startswith("https://w3id.org/kasograph/id/number/")
+    assert finding.value and "XMLSchema#string" in finding.value
+    text = validate_graph(broken).text()
+    assert "focus node:" in text and "path:" in text and "value:" in text
