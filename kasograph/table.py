@@ -347,6 +347,11 @@ def _read_numbers(path: Path, goals: dict[str, Goal], problems: list[Problem]) -
         if c["comparator"] not in COMPARATORS:
             bad("comparator", f"comparator must be one of {', '.join(COMPARATORS)}", f"vertailun on oltava jokin näistä: {', '.join(COMPARATORS)}")
             continue
+        earlier = next((n for n in numbers if n.measure == slug(c["measure"])), None)
+        if earlier and earlier.measure_en != c["measure_en"]:
+            bad("measure_en", f"measure {c['measure']!r} is described differently on row {earlier.row}",
+                f"mittari {c['measure']!r} on kuvattu eri tavalla rivillä {earlier.row}")
+            continue
         numbers.append(StatedNumber(c["goal"], c["column"], tidy(c["quote"]), value, c["unit"], c["period"], c["comparator"],
                                     slug(c["measure"]), c["measure_en"], row.number))
     return numbers

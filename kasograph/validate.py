@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from . import resources
 from .build import build_dataset
@@ -99,9 +99,11 @@ def validate_graph(graph: Graph) -> ValidationReport:
         data, shacl_graph=shapes(), inference="none",
         allow_warnings=True, advanced=True, abort_on_first=False,
     )
-    name = str(graph.identifier) if isinstance(graph.identifier, URIRef) else None
+    named = isinstance(graph.identifier, URIRef) and graph.identifier != DATASET_DEFAULT_GRAPH_ID
+    name = str(graph.identifier) if named else None
     report = ValidationReport(graphs=[name or "(default graph)"])
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested sh:detail results explain them, and would repeat them.
+    for result in results.objects(None, SH.result):
         report.findings.append(_finding(results, result, name))
     report.findings.sort(key=lambda f: (f.severity != "Violation", f.focus_node, f.path or ""))
     return report
