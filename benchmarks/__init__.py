@@ -1,0 +1,1 @@
+"""kasograph's benchmarks: `python -m benchmarks` (see benchmarks/README.md)."""
