@@ -49,6 +49,8 @@ def load_dataset(path: Path | None = None, base: str = DEFAULT_BASE, *, vocabula
 
 def read_rdf(path: Path) -> Dataset:
     """Parse an RDF file; a syntax error is reported with its line and column."""
+    if not path.is_file():
+        raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
     formats = RDF_FORMATS.get(path.suffix.lower())
     if formats is None:
         known = ", ".join(sorted(RDF_FORMATS))

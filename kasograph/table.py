@@ -57,6 +57,8 @@ class _Row:
 def read_document(path: Path) -> Document:
     """Read a document folder (or its document.toml, or a goal table inside it)."""
     path = Path(path)
+    if not path.exists():
+        raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
     folder = path if path.is_dir() else path.parent
     sidecar = folder / "document.toml"
     if not sidecar.is_file():

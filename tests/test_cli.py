@@ -167,3 +167,17 @@ def test_help_lists_every_command(runner):
     result = runner.invoke(main, ["--help"])
     for command in ("build", "validate", "query", "stats", "export"):
         assert command in result.output
+
+
+@pytest.mark.parametrize("command", [["stats", "--data"], ["export", "--data"], ["validate"]])
+def test_commands_report_a_missing_file(runner, tmp_path, command):
+    result = runner.invoke(main, [*command, str(tmp_path / "missing.ttl")])
+    assert result.exit_code == 1
+    assert "missing.ttl: the file does not exist" in result.output
+
+
+def test_unknown_file_type(runner, tmp_path):
+    odd = tmp_path / "goals.xlsx"
+    odd.write_bytes(b"PK\x03\x04")
+    result = runner.invoke(main, ["validate", str(odd)])
+    assert result.exit_code == 1 and "unknown file type '.xlsx'" in result.output

@@ -119,3 +119,19 @@ def test_report_names_focus_node_path_and_value(graph):
     assert finding.value and "XMLSchema#string" in finding.value
     text = validate_graph(broken).text()
     assert "focus node:" in text and "path:" in text and "value:" in text
+
+
+def test_every_typed_resource_is_checked_by_some_shape(graph):
+    """A shape for every class the data uses: each typed node is the target of at least one shape."""
+    from kasograph.namespaces import SH
+    from kasograph.vocabulary import shapes
+
+    target_classes = set(shapes().objects(None, SH.targetClass))
+    target_properties = set(shapes().objects(None, SH.targetObjectsOf))
+    unchecked = set()
+    for node in set(graph.subjects(RDF.type, None)):
+        by_class = set(graph.objects(node, RDF.type)) & target_classes
+        by_use = {p for p in target_properties if (None, p, node) in graph}
+        if not by_class and not by_use:
+            unchecked.add((node, tuple(graph.objects(node, RDF.type))))
+    assert unchecked == set()
