@@ -193,3 +193,50 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
         click.echo(payload, nl=False)
     else:
         write_atomically(output, payload)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
+@click.option("--site-url", help="Public URL of the viewer, for the dump links of the VoID description.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--debug", is_flag=True, help="Flask's development server with reload and tracebacks (never in production).")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str | None, threads: int, debug: bool) -> None:
+    """Serve the viewer and linked data (waitress, a production WSGI server)."""
+    from .web import create_app
+
+    try:
+        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "SITE_URL": site_url})
+    except InputError as error:
+        _fail(error)
+    click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    if debug:
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=threads, ident="kasograph")
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the site into.")
+@click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
+@click.option("--site-url", help="Public URL the site will be served from (for the dump links of the VoID description).")
+@click.pass_obj
+def publish(obj: Context, out: Path, data: Path | None, site_url: str | None) -> None:
+    """Write the whole viewer as static files (HTML, RDF beside each page, dumps, VoID, vocabulary)."""
+    from .web import create_app
+    from .web.static_site import write_static_site
+
+    try:
+        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None,
+                          "SITE_URL": site_url or "http://localhost/"})
+    except InputError as error:
+        _fail(error)
+    export = write_static_site(app, out)
+    for page, link in export.broken:
+        click.echo(f"error: broken link {link!r} in {page}", err=True)
+    click.echo(f"wrote {export.files} files ({export.bytes / 1e6:.1f} MB) to {out}", err=True)
+    sys.exit(1 if export.broken else 0)

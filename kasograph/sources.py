@@ -30,9 +30,14 @@ def is_table_source(path: Path) -> bool:
     return path.is_dir() or path.suffix.lower() in (".csv", ".toml")
 
 
+def bundled_documents() -> list:
+    """The documents that ship with kasograph (Vantaa KASO 2021), read from their tables."""
+    return [read_document(p) for p in resources.bundled_documents()]
+
+
 def bundled_dataset(base: str = DEFAULT_BASE, *, vocabulary: bool = True) -> Dataset:
-    """The documents that ship with kasograph (Vantaa KASO 2021), built from their tables."""
-    return build_dataset([read_document(p) for p in resources.bundled_documents()], base, vocabulary=vocabulary)
+    """The bundled documents built into a dataset."""
+    return build_dataset(bundled_documents(), base, vocabulary=vocabulary)
 
 
 def load_dataset(path: Path | None = None, base: str = DEFAULT_BASE, *, vocabulary: bool = True) -> Dataset:

@@ -70,3 +70,43 @@ COLUMN_PROPERTIES = {
     "target": KG.target,
     "outcome": KG.outcome,
 }
+
+
+def terms(lang: str = "en") -> dict[str, list[dict]]:
+    """The minted classes, properties and concept schemes, for the vocabulary's documentation page.
+
+    Each term: its IRI, local name, labels and comments by language, and (for
+    properties) domain and range; concepts are listed under their scheme.
+    """
+    from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+    graph = ontology()
+
+    def texts(node, prop) -> dict[str, str]:
+        return {o.language or "": str(o) for o in graph.objects(node, prop)}
+
+    def entry(node) -> dict:
+        return {
+            "iri": str(node), "name": str(node)[len(str(KG)):],
+            "label": texts(node, RDFS.label) or texts(node, SKOS.prefLabel),
+            "comment": texts(node, RDFS.comment) or texts(node, SKOS.definition),
+            "domain": [str(o) for o in graph.objects(node, RDFS.domain)],
+            "range": [str(o) for o in graph.objects(node, RDFS.range)],
+            "super": [str(o) for o in graph.objects(node, RDFS.subClassOf)] + [str(o) for o in graph.objects(node, RDFS.subPropertyOf)],
+        }
+
+    def minted(type_) -> list[dict]:
+        return sorted((entry(n) for n in set(graph.subjects(RDF.type, type_)) if str(n).startswith(str(KG))), key=lambda e: e["name"])
+
+    schemes = []
+    for scheme in minted(SKOS.ConceptScheme):
+        concepts = sorted((entry(c) for c in graph.subjects(SKOS.inScheme, URIRef(scheme["iri"]))), key=lambda e: e["name"])
+        for concept in concepts:
+            concept["label"] = {o.language or "": str(o) for o in graph.objects(URIRef(concept["iri"]), SKOS.prefLabel)}
+        schemes.append({**scheme, "concepts": concepts})
+    return {
+        "classes": minted(OWL.Class),
+        "object_properties": minted(OWL.ObjectProperty),
+        "datatype_properties": minted(OWL.DatatypeProperty),
+        "schemes": schemes,
+    }

@@ -1,0 +1,59 @@
+"""One opened body of goal data: the store that answers queries, plus what pages need beside it."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from .build import build_dataset
+from .explore import Explorer
+from .iris import Iris
+from .namespaces import DEFAULT_BASE
+from .records import Document
+from .sources import bundled_documents, is_table_source, read_rdf
+from .store import GoalStore
+from .table import read_document
+
+
+class GoalData:
+    """The store, the documents' verbatim source texts and a search index, for one IRI base."""
+
+    def __init__(self, store: GoalStore, base: str = DEFAULT_BASE, source_texts: dict[str, str] | None = None):
+        self.store = store
+        self.base = base
+        self.source_texts = source_texts or {}
+
+    @classmethod
+    def open(cls, source: Path | None = None, base: str = DEFAULT_BASE) -> "GoalData":
+        """The bundled documents (no source), a document folder or table, or an RDF file."""
+        if source is not None and not is_table_source(Path(source)):
+            return cls(GoalStore.from_dataset(read_rdf(Path(source))), base)
+        documents = bundled_documents() if source is None else [read_document(Path(source))]
+        return cls.from_documents(documents, base)
+
+    @classmethod
+    def from_documents(cls, documents: list[Document], base: str = DEFAULT_BASE) -> "GoalData":
+        texts = {str(Iris.for_document(d.info, base).source_text()): d.source_text for d in documents if d.source_text}
+        return cls(GoalStore.from_dataset(build_dataset(documents, base)), base, texts)
+
+    def explorer(self, lang: str = "fi") -> Explorer:
+        return Explorer(self.store, lang)
+
+    @cached_property
+    def search_index(self):
+        from .search import SearchIndex
+
+        return SearchIndex(self.store)
+
+    def source_texts_paths(self) -> set[str]:
+        """Viewer paths of the documents' verbatim texts."""
+        from .linked_data import local_path
+
+        return {local_path(iri, self.base) for iri in self.source_texts}
+
+    def source_text_at(self, path: str) -> str:
+        return self.source_texts[self.base + path]
+
+    def query(self, sparql: str, **params):
+        """SELECT rows as dicts of plain Python values (see GoalStore.select)."""
+        return self.store.select(sparql, params=params or None)

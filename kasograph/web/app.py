@@ -1,0 +1,225 @@
+"""The Flask app: every route in one place; views render what the library reads.
+
+URLs follow the IRIs: the resource `{base}goal/x` is served at `/goal/x`, with
+content negotiation, and at explicit document URLs — `/goal/x.html` (Finnish),
+`/goal/x.en.html` (English), `/goal/x.ttl`, `.jsonld`, `.nt`, `.rdf`. Pages link
+to each other with relative URLs to those documents, so that the very same
+HTML works live and as a static site on any web host.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from flask import Flask, Response, abort, g, render_template, request
+from markupsafe import Markup
+
+from ..goaldata import GoalData
+from ..linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, description, local_path, serialize
+from ..namespaces import DEFAULT_BASE, KG
+from . import i18n
+from .views import dataset as dataset_views
+from .views import pages, vocabulary
+
+#: Every setting of the app, with its default. The README lists them all (a test checks).
+DEFAULTS = {
+    "BASE": DEFAULT_BASE,  # IRI base of the data
+    "DATA": None,  # a document folder, goal table or RDF file; None: the bundled documents
+    "SITE_URL": None,  # public URL of the viewer, for dump links in VoID; None: from the request
+}
+HTML = "text/html"
+OFFERED = [HTML, "application/xhtml+xml", *[f.media_type for f in RESOURCE_FORMATS], "application/json"]
+PAGE_SUFFIXES = {".en.html": "en", ".fi.html": "fi", ".html": "fi"}
+
+
+def create_app(config: dict | None = None, data: GoalData | None = None) -> Flask:
+    """Build the viewer on the configured data (or on an already opened `data`)."""
+    app = Flask(__name__)
+    app.config.update({**DEFAULTS, **(config or {})})
+    base = app.config["BASE"]
+    if not base.endswith(("/", "#")):
+        app.config["BASE"] = base = base + "/"
+    app.extensions["kasograph"] = data or GoalData.open(Path(app.config["DATA"]) if app.config["DATA"] else None, base)
+    app.jinja_env.globals.update(t=lambda key: i18n.TEXTS[g.lang].get(key, key), href=href, link_to=link_to,
+                                 static_href=static_href, file_href=_relative, variant_href=variant_href, show=show)
+    app.jinja_env.filters["jsonld"] = lambda data: Markup(data.decode("utf-8").replace("</", "<\\/"))
+
+    @app.before_request
+    def _defaults():
+        g.lang = i18n.DEFAULT
+        g.page_path = "index"
+
+    @app.route("/")
+    def home():
+        return page("index", lambda: pages.home(goal_data()), explicit_lang=request.args.get("lang"))
+
+    @app.route("/<path:path>")
+    def resource(path: str):
+        return dispatch(path)
+
+    @app.errorhandler(404)
+    def not_found(_):
+        return render_template("error.html", title=i18n.TEXTS[g.lang]["not_found"],
+                               text=i18n.TEXTS[g.lang]["not_found_text"]), 404
+
+    @app.errorhandler(406)
+    def not_acceptable(_):
+        offered = ", ".join(["text/html", *[f.media_type for f in RESOURCE_FORMATS]])
+        return Response(f"406 Not Acceptable: this resource is available as {offered}.\n", 406, mimetype="text/plain")
+
+    return app
+
+
+def goal_data() -> GoalData:
+    from flask import current_app
+
+    return current_app.extensions["kasograph"]
+
+
+def dispatch(path: str):
+    """Route a path to a page, a document in a given format, or content negotiation."""
+    data = goal_data()
+    if path.startswith("download/"):
+        return dataset_views.download(path[len("download/"):])
+    for suffix, lang in PAGE_SUFFIXES.items():
+        if path.endswith(suffix):
+            name = path[: -len(suffix)]
+            return html_for(name, lang)
+    stem, dot, ext = path.rpartition(".")
+    if dot and ext in BY_SUFFIX and "/" not in ext and stem:
+        return rdf_for(stem, BY_SUFFIX[ext])
+    if path in data.source_texts_paths():
+        return Response(data.source_text_at(path), mimetype="text/plain", headers={"Content-Language": "fi"})
+    if not known(path):
+        abort(404)
+    best = request.accept_mimetypes.best_match(OFFERED) if request.accept_mimetypes else HTML
+    if best is None:
+        abort(406)
+    if best in (HTML, "application/xhtml+xml"):
+        return html_for(path, None)
+    fmt = BY_MEDIA_TYPE.get(best, BY_SUFFIX["jsonld"])
+    return rdf_for(path, fmt)
+
+
+SPECIAL_PAGES = {
+    "index": lambda: pages.home(goal_data()),
+    "search": lambda: pages.search(goal_data(), request.args.get("q", "")),
+    "def": lambda: vocabulary.page(),
+    "shapes": lambda: vocabulary.shapes_page(),
+    "void": lambda: dataset_views.void_page(goal_data()),
+}
+
+
+def iri_of(path: str) -> str:
+    if path.startswith("status/"):
+        return str(KG) + path[len("status/"):]
+    return goal_data().base + path
+
+
+def known(path: str) -> bool:
+    if path in SPECIAL_PAGES:
+        return True
+    if path.startswith("status/") and path[len("status/"):] in ("FullyAchieved", "PartiallyAchieved", "NotAchieved"):
+        return True
+    return goal_data().explorer().kind(iri_of(path)) is not None
+
+
+def html_for(path: str, lang: str | None):
+    if not known(path):
+        abort(404)
+    if path in SPECIAL_PAGES:
+        return page(path, SPECIAL_PAGES[path], lang)
+    return page(path, lambda: pages.resource(goal_data(), iri_of(path)), lang)
+
+
+def rdf_for(path: str, fmt):
+    if path == "def":
+        return vocabulary.rdf(fmt)
+    if path == "shapes":
+        return vocabulary.shapes_rdf(fmt)
+    if path == "void":
+        return dataset_views.void_rdf(goal_data(), fmt)
+    if not known(path) or path in SPECIAL_PAGES:
+        abort(404)
+    body = serialize(description(goal_data().store, iri_of(path)), fmt)
+    return Response(body, mimetype=fmt.media_type, headers=alternates(path))
+
+
+def alternates(path: str) -> dict[str, str]:
+    links = [f'<{posixpath.basename(path)}.{f.name}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_FORMATS]
+    links.append(f'<{posixpath.basename(path)}.html>; rel="alternate"; type="text/html"; hreflang="fi"')
+    links.append(f'<{posixpath.basename(path)}.en.html>; rel="alternate"; type="text/html"; hreflang="en"')
+    return {"Vary": "Accept, Accept-Language", "Link": ", ".join(links)}
+
+
+def page(path: str, render, explicit_lang: str | None = None):
+    """Render an HTML page of `path` in the chosen language, with its alternates and embedded JSON-LD."""
+    g.lang = i18n.choose_language(explicit_lang or request.args.get("lang"), request.accept_languages)
+    g.page_path = path
+    g.request_dir = posixpath.dirname(request.path.lstrip("/"))
+    template, context = render()
+    html = render_template(template, **context)
+    response = Response(html, mimetype="text/html")
+    response.headers.update(alternates(path) if path != "index" else {"Vary": "Accept, Accept-Language"})
+    response.headers["Content-Language"] = g.lang
+    return response
+
+
+# Template helpers: links are relative to the page being rendered. --------------------------------
+def _relative(target: str) -> str:
+    start = getattr(g, "request_dir", "") or "."
+    return posixpath.relpath(target, start) if target else posixpath.relpath("index.html", start)
+
+
+def href(path: str, lang: str | None = None, **params) -> str:
+    """The relative URL of a page in the current (or given) language."""
+    lang = lang or g.lang
+    suffix = ".en.html" if lang == "en" else ".html"
+    url = _relative((path or "index") + suffix)
+    if params:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(params)
+    return url
+
+
+def variant_href(suffix: str) -> str:
+    """The current page as another document (".ttl", ".en.html", …)."""
+    return _relative(g.page_path + suffix)
+
+
+def static_href(name: str) -> str:
+    return _relative(f"static/{name}")
+
+
+def link_to(iri: str) -> str | None:
+    """The page of an IRI, or None when the viewer does not serve it (an external IRI)."""
+    path = local_path(iri, goal_data().base)
+    if path is None:
+        return None
+    if path.startswith("def#"):
+        return href("def") + "#" + path[4:]
+    if path in goal_data().source_texts_paths():
+        return _relative(path)
+    return href(path)
+
+
+def show(text) -> Markup:
+    """A text with its language marked; English data texts carry a 'translation' note."""
+    from markupsafe import escape
+
+    lang = getattr(text, "lang", "")
+    value = escape(getattr(text, "value", text))
+    if not lang:
+        return Markup(f"{value}")
+    if lang == "en":
+        note = escape(i18n.TEXTS[g.lang]["translated"])
+        return Markup(f'<span lang="en" class="translated" title="{note}">{value}</span>')
+    return Markup(f'<span lang="{escape(lang)}">{value}</span>')
+
+
+def embedded_jsonld(path: str) -> bytes:
+    iri = iri_of(path)
+    return serialize(description(goal_data().store, iri), BY_SUFFIX["jsonld"])
+

@@ -1,0 +1,81 @@
+"""Write the whole viewer as static files that any web host can serve.
+
+The site is produced by the live app itself: every page, every resource
+description and every dump is requested from it and written to a file, and every
+link found in a page is followed. A link that does not resolve stops the export,
+so a finished export has no broken internal link.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+from ..linked_data import DUMP_FORMATS, DUMP_NAME, RESOURCE_FORMATS, local_path
+
+_LINK = re.compile(rb'(?:href|src)="([^"#?]*)(?:[?#][^"]*)?"')
+
+
+@dataclass
+class Export:
+    files: int
+    bytes: int
+    broken: list[tuple[str, str]]  # (page, link) that did not resolve
+
+
+def write_static_site(app: Flask, out: Path) -> Export:
+    data = app.extensions["kasograph"]
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    client = app.test_client()
+    seeds = ["index.html", "index.en.html", "search.html", "search.en.html"]
+    for name in ("def", "shapes", "void"):
+        seeds += [f"{name}.html", f"{name}.en.html"] + [f"{name}.{f.name}" for f in RESOURCE_FORMATS]
+    seeds += [f"download/{DUMP_NAME}.{f.name}" for f in DUMP_FORMATS]
+    for iri in data.explorer().all_resources():
+        path = local_path(iri, data.base)
+        if path is None:
+            continue
+        if path in data.source_texts_paths():
+            seeds.append(path)
+            continue
+        seeds += [f"{path}.html", f"{path}.en.html"] + [f"{path}.{f.name}" for f in RESOURCE_FORMATS]
+    for status in ("FullyAchieved", "PartiallyAchieved", "NotAchieved"):
+        seeds += [f"status/{status}.html", f"status/{status}.en.html"]
+
+    static = Path(app.static_folder)
+    shutil.copytree(static, out / "static", dirs_exist_ok=True)
+    done: set[str] = {f"static/{p.relative_to(static).as_posix()}" for p in static.rglob("*") if p.is_file()}
+    queue = list(dict.fromkeys(seeds))
+    broken: list[tuple[str, str]] = []
+    files = total = 0
+    while queue:
+        path = queue.pop(0)
+        if path in done:
+            continue
+        done.add(path)
+        response = client.get("/" + path)
+        if response.status_code != 200:
+            broken.append(("(seed)", path))
+            continue
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(response.data)
+        files += 1
+        total += len(response.data)
+        if path.endswith(".html"):
+            for link in _LINK.findall(response.data):
+                link = link.decode("utf-8")
+                if not link or "://" in link or link.startswith(("mailto:", "/")):
+                    continue
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+                if resolved.startswith(".."):
+                    broken.append((path, link))
+                elif resolved not in done:
+                    queue.append(resolved)
+    return Export(files, total, broken)

@@ -1,0 +1,40 @@
+"""The data's pages: home, goal, person/post/group, theme, status, search, any other resource."""
+
+from __future__ import annotations
+
+from flask import g
+
+from ...explore import AGENT_KINDS
+from ...goaldata import GoalData
+
+
+def home(data: GoalData):
+    return "home.html", {"home": data.explorer(g.lang).home(), "jsonld": None}
+
+
+def resource(data: GoalData, iri: str):
+    """The page for any IRI the data describes, by its kind."""
+    from ..app import embedded_jsonld
+
+    explorer = data.explorer(g.lang)
+    kind = explorer.kind(iri)
+    jsonld = embedded_jsonld(g.page_path)
+    if kind == "goal":
+        return "goal.html", {"page": explorer.goal(iri), "jsonld": jsonld}
+    if kind in AGENT_KINDS:
+        return "agent.html", {"page": explorer.agent(iri), "kind": kind, "jsonld": jsonld}
+    if kind == "theme":
+        return "goals.html", {"page": explorer.theme(iri), "kind": kind, "jsonld": jsonld}
+    if kind == "status":
+        return "goals.html", {"page": explorer.status(iri), "kind": kind, "jsonld": jsonld}
+    return "resource.html", {"page": explorer.resource(iri), "kind": kind, "jsonld": jsonld}
+
+
+def search(data: GoalData, query: str):
+    hits = data.search_index.search(query) if query.strip() else []
+    explorer = data.explorer(g.lang)
+    items = explorer.items([h.iri for h in hits])
+    results = list(zip(items, hits))
+    goals = explorer.with_status([i for i in items if i.kind == "goal"])  # noqa: SLF001 - adds status badges in place
+    del goals
+    return "search.html", {"query": query, "results": results, "jsonld": None}
