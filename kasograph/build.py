@@ -113,7 +113,7 @@ class _DocumentBuilder:
         if info.language in LANGUAGES:
             self.add(doc, DCTERMS.language, URIRef(EU_LANGUAGE + LANGUAGES[info.language]))
         if info.pages:
-            self.add(doc, SCHEMA.numberOfPages, Literal(info.pages, datatype=XSD.positiveInteger))
+            self.add(doc, SCHEMA.numberOfPages, Literal(info.pages, datatype=XSD.integer))
         if info.baseline_date:
             self.add(doc, KG.baselineDate, Literal(info.baseline_date, datatype=XSD.date))
         if info.target_period:
@@ -250,7 +250,7 @@ class _DocumentBuilder:
             self.add(attribution, PROV.agent, agent)
             self.add(attribution, DCAT.hadRole, ROLES[party.role])
         for page in goal.pages:
-            self.add(node, KG.sourcePage, Literal(page, datatype=XSD.positiveInteger))
+            self.add(node, KG.sourcePage, Literal(page, datatype=XSD.integer))
         self.derived(node)
 
     # numbers that texts state (W3C Data Cube) ------------------------------------------------

@@ -74,7 +74,14 @@ def description(store: GoalStore, iri: str) -> list[pyoxigraph.Triple]:
 
 
 def serialize(triples, fmt: RdfFormat) -> bytes:
-    prefixes = _PREFIX_MAP if fmt.engine in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML) else None
+    """Triples in `fmt`, by the engine; Turtle and RDF/XML declare only the prefixes they use."""
+    triples = list(triples)
+    prefixes = None
+    if fmt.engine in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
+        used = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+                if isinstance(t, pyoxigraph.NamedNode)}
+        used |= {triple.object.datatype.value for triple in triples if isinstance(triple.object, pyoxigraph.Literal)}
+        prefixes = {p: ns for p, ns in _PREFIX_MAP.items() if any(iri.startswith(ns) for iri in used)}
     return pyoxigraph.serialize(triples, format=fmt.engine, prefixes=prefixes) or b""
 
 

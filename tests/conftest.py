@@ -60,3 +60,18 @@ def document_copy(tmp_path: Path) -> Path:
 
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The viewer on the bundled data, built once."""
+    from kasograph.web import create_app
+
+    application = create_app()
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,132 @@
+"""The viewer through Flask's test client: every page, languages, search, escaping."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kasograph.linked_data import local_path
+from kasograph.namespaces import DEFAULT_BASE
+
+GOAL = "goal/vantaa-kaso-2021/mielenterveysosaaminen"
+
+
+def resource_paths(app) -> list[str]:
+    data = app.extensions["kasograph"]
+    return [p for p in (local_path(i, DEFAULT_BASE) for i in data.explorer().all_resources())
+            if p and p not in data.source_texts_paths()]
+
+
+def test_every_resource_has_a_page_in_both_languages(app, client):
+    paths = resource_paths(app)
+    assert len(paths) > 60
+    for path in paths:
+        for suffix, lang in ((".html", "fi"), (".en.html", "en")):
+            response = client.get(f"/{path}{suffix}")
+            assert response.status_code == 200, path + suffix
+            assert f'<html lang="{lang}">' in response.text
+            assert "Tietojen lähde" in response.text or "Where these facts come from" in response.text, path
+
+
+@pytest.mark.parametrize("path", ["", "index.html", "index.en.html", "search.html?q=ranki", "def.html", "def.en.html",
+                                  "shapes.html", "void.html", "status/FullyAchieved.html", "status/PartiallyAchieved.en.html",
+                                  "status/NotAchieved.html"])
+def test_special_pages_render(client, path):
+    assert client.get("/" + path).status_code == 200
+
+
+def test_home_shows_the_dataset_counts_and_goals_by_theme(client):
+    page = client.get("/").text
+    assert "Toimialan tavoitteet vuodelle 2021" in page
+    assert "10 tavoitetta" in page and "7 henkilöä" in page and "5 kehittämisryhmää" in page
+    assert page.count('class="status status-') == 10 + 2  # a badge per goal, and one per status in the counts
+    assert "Lähde ei ilmoita lisenssiä." in page  # no licence is claimed
+    assert 'name="q"' in page
+
+
+def test_goal_page_shows_every_part_of_the_goal(client):
+    page = client.get(f"/{GOAL}.html").text
+    for text in ("Koulutuksiin osallistuneiden työntekijöiden määrä", "Osallistujien määrä nousee vähintään 10 prosentilla",
+                 "Toteutuu osittain", "Tuija Harakka", "Opiskeluhuolto ja hyvinvointi kehittämisryhmä", "MIELI ry",
+                 "yhteensä 664 työntekijää", "sivut 2, 3", "lähdeteksti"):
+        assert text in page, text
+    assert 'href="../../person/vantaa/tuija-harakka.html"' in page
+    assert 'href="../../document/vantaa-kaso-2021/source.txt"' in page
+
+
+def test_person_page_lists_goals_and_the_people_shared_with(client):
+    page = client.get("/person/vantaa/ari-ranki.html").text
+    for goal in ("oppimiskampus", "oppivelvollisuus", "etaopetus"):
+        assert f"goal/vantaa-kaso-2021/{goal}.html" in page
+    assert "Yhteiset tavoitteet" in page and "Anders Vikström" in page
+    group = client.get("/group/vantaa/kaso/tvt-kehittamisryhma.en.html").text
+    assert "ICT development group" in group and "responsible body" in group
+
+
+def test_language_by_parameter_accept_language_and_suffix(client):
+    assert '<html lang="en">' in client.get(f"/{GOAL}?lang=en").text
+    assert '<html lang="en">' in client.get(f"/{GOAL}", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    assert '<html lang="fi">' in client.get(f"/{GOAL}", headers={"Accept-Language": "de"}).text
+    english = client.get(f"/{GOAL}.en.html").text
+    assert "Responsible" in english and "translation" in english
+    # A label with no English text falls back to the Finnish one, marked as Finnish.
+    assert '<span lang="fi">Koulutuksiin osallistuneiden työntekijöiden määrä</span>' in english or \
+        '<p lang="fi">Koulutuksiin osallistuneiden työntekijöiden määrä</p>' in english
+    # The switch is visible and points to the same page in the other language.
+    assert f'href="mielenterveysosaaminen.html" hreflang="fi"' in english
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("mielenterveys", "goal/vantaa-kaso-2021/mielenterveysosaaminen"),
+    ("huoltaja", "goal/vantaa-kaso-2021/huoltajien-osallisuus"),
+    ("opintopolku", "goal/vantaa-kaso-2021/monikieliset-opintopolut"),
+    ("Harakka", "person/vantaa/tuija-harakka"),
+    ("MIELI ry", "org/mieli-ry"),
+])
+def test_search_understands_inflected_finnish(client, query, expected):
+    page = client.get("/search.html", query_string={"q": query}).text
+    first = re.search(r'<ol class="results">.*?href="((?!status/)[^"]+)\.html"', page, re.S)
+    assert first and first.group(1).endswith(expected), page
+
+
+def test_search_with_no_match(client):
+    assert "Ei osumia." in client.get("/search.html?q=zzzyyx").text
+
+
+def test_unknown_resources_are_404(client):
+    assert client.get("/goal/vantaa-kaso-2021/nothing").status_code == 404
+    assert client.get("/goal/vantaa-kaso-2021/nothing.ttl").status_code == 404
+    assert client.get("/status/Postponed.html").status_code == 404
+    assert client.get("/download/other.ttl").status_code == 404
+
+
+def test_readme_lists_every_setting(app):
+    from pathlib import Path
+
+    from kasograph.web.app import DEFAULTS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for setting in DEFAULTS:
+        assert f"`{setting}`" in readme, setting
+
+
+def test_hostile_text_is_escaped(document_copy):
+    from kasograph.web import create_app
+
+    import csv
+
+    goals = document_copy / "goals.csv"
+    rows = list(csv.reader(goals.open(encoding="utf-8", newline="")))
+    hostile = '<script>alert("x")</script> "quoted" & \'single\' ' + "pitkä " * 2000
+    rows[1][rows[0].index("Mittari")] = hostile
+    with goals.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    client = create_app({"DATA": str(document_copy)}).test_client()
+    page = client.get("/goal/vantaa-kaso-2021/oppimiskampus.html").text
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    # Inside the embedded JSON-LD a closing tag cannot end the script element.
+    embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert "</script>" not in embedded and "<\\/script>" in embedded
+    assert page.count("pitkä") >= 2000
