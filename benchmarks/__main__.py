@@ -1,6 +1,6 @@
 """Time each stage of kasograph on the bundled document, with a baseline measured in the same run.
 
-    python -m benchmarks [--repeat N]
+    python -m benchmarks [--repeat N] [--requests N] [--json FILE]
 
 Each line is the median of N runs; the ratio compares kasograph's stage with a
 baseline that does the same work without kasograph's arrangement.
@@ -11,8 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 
 import pyoxigraph
@@ -44,6 +49,7 @@ def median_ms(function: Callable[[], object], repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=300, help="requests per page for page latency (0: skip)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
 
@@ -94,10 +100,75 @@ def main() -> None:
         results.append({"stage": stage, "kasograph_ms": round(ours_ms, 2), "baseline_ms": round(base_ms, 2),
                         "ratio": round(ours_ms / base_ms, 2), "baseline": baseline_name})
         print(f"{stage:30} {ours_ms:13.1f} {base_ms:12.1f} {ours_ms / base_ms:6.2f}  {baseline_name}")
+    pages = page_latency(args.requests) if args.requests else []
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
-            json.dump({"triples": triples, "repeat": args.repeat, "results": results}, out, indent=2)
+            json.dump({"triples": triples, "repeat": args.repeat, "results": results, "pages": pages}, out, indent=2)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(command: list[str], url: str) -> subprocess.Popen:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"{command[:4]} did not answer at {url}")
+
+
+def page_latency(requests: int) -> list[dict]:
+    """Pages over HTTP from `kasograph serve` (waitress), one request at a time; baseline: the
+    same pages as static files from `kasograph publish`, served by Python's http.server."""
+    pages = {"home": "index.html", "goal": "goal/vantaa-kaso-2021/mielenterveysosaaminen.html",
+             "person": "person/vantaa/tuija-harakka.html", "search": "search.html?q=mielenterveys"}
+    with tempfile.TemporaryDirectory() as site:
+        subprocess.run([sys.executable, "-m", "kasograph", "publish", "--out", site], check=True, capture_output=True)
+        live_port, static_port = _free_port(), _free_port()
+        live = _start([sys.executable, "-m", "kasograph", "serve", "--port", str(live_port)], f"http://127.0.0.1:{live_port}/")
+        static = _start([sys.executable, "-m", "http.server", str(static_port), "--bind", "127.0.0.1", "--directory", site],
+                        f"http://127.0.0.1:{static_port}/index.html")
+        rows = []
+        try:
+            print(f"\nviewer pages over HTTP, {requests} sequential requests each (ms)")
+            print(f"{'page':8} {'median':>8} {'p99':>8} {'static median':>14} {'static p99':>11} {'ratio':>6}")
+            for name, path in pages.items():
+                ours = _latencies(f"http://127.0.0.1:{live_port}/{path}", requests)
+                base = _latencies(f"http://127.0.0.1:{static_port}/{path.split('?')[0]}", requests)
+                row = {"page": name, "median_ms": _pct(ours, 50), "p99_ms": _pct(ours, 99),
+                       "static_median_ms": _pct(base, 50), "static_p99_ms": _pct(base, 99)}
+                row["ratio"] = round(row["median_ms"] / row["static_median_ms"], 2)
+                rows.append(row)
+                print(f"{name:8} {row['median_ms']:8.2f} {row['p99_ms']:8.2f} {row['static_median_ms']:14.2f} "
+                      f"{row['static_p99_ms']:11.2f} {row['ratio']:6.2f}")
+        finally:
+            for process in (live, static):
+                process.terminate()
+                process.wait(timeout=10)
+    return rows
+
+
+def _latencies(url: str, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)
+
+
+def _pct(sorted_times: list[float], percent: int) -> float:
+    index = min(len(sorted_times) - 1, max(0, round(percent / 100 * len(sorted_times)) - 1))
+    return round(sorted_times[index], 2)
 
 
 if __name__ == "__main__":

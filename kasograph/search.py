@@ -91,6 +91,13 @@ class SearchIndex:
             ws = words(text)
             self.entries.append((row["s"].value, row["field"].value, text, ws, _stemmer().stemWords(ws)))
 
+    def texts(self) -> dict[str, list[tuple[str, str]]]:
+        """Every indexed resource's (field, text) pairs: what a static site's search works from."""
+        by_iri: dict[str, list[tuple[str, str]]] = {}
+        for iri, field_name, text, _, _ in self.entries:
+            by_iri.setdefault(iri, []).append((field_name, text))
+        return by_iri
+
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Resources whose texts match every word of the query, best first."""
         query_stems = [s for s in stems(query) if s]

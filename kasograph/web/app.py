@@ -9,6 +9,7 @@ HTML works live and as a static site on any web host.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from pathlib import Path
 
@@ -82,6 +83,8 @@ def dispatch(path: str):
     data = goal_data()
     if path.startswith("download/"):
         return dataset_views.download(path[len("download/"):])
+    if path == "search-index.json":
+        return Response(json.dumps(pages.search_index(data), ensure_ascii=False), mimetype="application/json")
     for suffix, lang in PAGE_SUFFIXES.items():
         if path.endswith(suffix):
             name = path[: -len(suffix)]

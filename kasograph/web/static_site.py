@@ -33,7 +33,7 @@ def write_static_site(app: Flask, out: Path) -> Export:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     client = app.test_client()
-    seeds = ["index.html", "index.en.html", "search.html", "search.en.html"]
+    seeds = ["index.html", "index.en.html", "search.html", "search.en.html", "search-index.json"]
     for name in ("def", "shapes", "void"):
         seeds += [f"{name}.html", f"{name}.en.html"] + [f"{name}.{f.name}" for f in RESOURCE_FORMATS]
     seeds += [f"download/{DUMP_NAME}.{f.name}" for f in DUMP_FORMATS]

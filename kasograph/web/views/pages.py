@@ -38,3 +38,15 @@ def search(data: GoalData, query: str):
     goals = explorer.with_status([i for i in items if i.kind == "goal"])  # noqa: SLF001 - adds status badges in place
     del goals
     return "search.html", {"query": query, "results": results, "jsonld": None}
+
+
+def search_index(data: GoalData) -> list[dict]:
+    """The search index as JSON for the static site, where no server answers queries."""
+    from ...linked_data import local_path
+
+    texts = data.search_index.texts()
+    iris = sorted(texts)
+    fi, en = data.explorer("fi"), data.explorer("en")
+    labels_fi, labels_en, kinds = fi.labels(iris), en.labels(iris), fi.kinds(iris)
+    return [{"path": local_path(iri, data.base), "kind": kinds[iri], "fi": labels_fi[iri].value, "en": labels_en[iri].value,
+             "text": " ".join(text for _, text in texts[iri])} for iri in iris if local_path(iri, data.base)]
