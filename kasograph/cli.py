@@ -100,27 +100,45 @@ def validate(obj: Context, source: Path | None, lang: str, fmt: str) -> None:
 @main.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file ('-' for stdin).")
+@click.option("--saved", help="Run a saved question by name (see `kasograph questions`).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A saved question's parameter; repeatable.")
 @click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]),
               help="table/csv/tsv/json/xml for SELECT and ASK; ttl/nt/jsonld/rdf for CONSTRUCT and DESCRIBE.")
 @click.option("--full", is_flag=True, help="Do not shorten long cells in the table.")
 @click.pass_obj
-def query(obj: Context, sparql: str | None, query_file, data: Path | None, fmt: str, full: bool) -> None:
+def query(obj: Context, sparql: str | None, query_file, saved: str | None, params: tuple[str, ...],
+          data: Path | None, fmt: str, full: bool) -> None:
     """Run a SPARQL query. Common prefixes (kg:, skos:, prov:, foaf:, org:, dct:, …) may be left out.
 
     Without GRAPH, a query sees all documents' graphs together.
     """
-    if query_file is not None:
-        sparql = query_file.read()
-    if not sparql:
-        raise click.UsageError("give a query as an argument or with -f FILE")
+    from . import saved as saved_questions
+
+    bindings: dict[str, str] = {}
     try:
+        if saved:
+            question = saved_questions.get(saved)
+            sparql = question.sparql
+            given = {}
+            for param in params:
+                name, equals, value = param.partition("=")
+                if not equals:
+                    raise click.UsageError(f"--param takes NAME=VALUE, not {param!r}")
+                given[name.strip()] = value
+            bindings = question.bind(given)
+        elif params:
+            raise click.UsageError("--param goes with --saved")
+        if query_file is not None:
+            sparql = query_file.read()
+        if not sparql:
+            raise click.UsageError("give a query as an argument, with -f FILE or with --saved NAME")
         store = GoalStore.from_dataset(obj.dataset(data))
     except InputError as error:
         _fail(error)
     try:
-        results = store.query(sparql)
+        results = store.query(sparql, params=bindings or None)
     except SyntaxError as error:
         click.echo(f"error: the query is not valid SPARQL: {error}", err=True)
         sys.exit(1)
@@ -141,6 +159,22 @@ def query(obj: Context, sparql: str | None, query_file, data: Path | None, fmt: 
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     else:
         raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def questions(fmt: str) -> None:
+    """List the saved questions: name, parameters with their defaults, title."""
+    from .saved import catalogue
+
+    listed = catalogue().values()
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "title": q.title, "title_fi": q.title_fi, "description": q.description,
+                                "parameters": {p.name: p.default for p in q.parameters}} for q in listed],
+                              ensure_ascii=False, indent=2))
+        return
+    rows = [[q.name, ", ".join(f'{p.name}="{p.default}"' for p in q.parameters), q.title] for q in listed]
+    click.echo(table(["name", "parameters (default)", "title"], rows))
 
 
 def _cell(term, base: str) -> str:
@@ -201,14 +235,19 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
 @click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
 @click.option("--site-url", help="Public URL of the viewer, for the dump links of the VoID description.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a SPARQL query may run.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Processes that run SPARQL queries.")
+@click.option("--allow-service", "services", multiple=True, metavar="IRI", help="A SERVICE IRI queries may call (repeatable).")
 @click.option("--debug", is_flag=True, help="Flask's development server with reload and tracebacks (never in production).")
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str | None, threads: int, debug: bool) -> None:
-    """Serve the viewer and linked data (waitress, a production WSGI server)."""
+def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str | None, threads: int,
+          timeout: float, workers: int, services: tuple[str, ...], debug: bool) -> None:
+    """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
     from .web import create_app
 
     try:
-        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "SITE_URL": site_url})
+        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "SITE_URL": site_url,
+                          "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": workers, "SPARQL_SERVICE_ALLOWLIST": services})
     except InputError as error:
         _fail(error)
     click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)

@@ -16,18 +16,25 @@ from pathlib import Path
 from flask import Flask, Response, abort, g, render_template, request
 from markupsafe import Markup
 
+from .. import saved
 from ..goaldata import GoalData
 from ..linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, description, local_path, serialize
 from ..namespaces import DEFAULT_BASE, KG
 from . import i18n
 from .views import dataset as dataset_views
 from .views import pages, vocabulary
+from .views import sparql as sparql_views
 
 #: Every setting of the app, with its default. The README lists them all (a test checks).
 DEFAULTS = {
     "BASE": DEFAULT_BASE,  # IRI base of the data
     "DATA": None,  # a document folder, goal table or RDF file; None: the bundled documents
     "SITE_URL": None,  # public URL of the viewer, for dump links in VoID; None: from the request
+    "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before it is stopped
+    "SPARQL_WORKERS": 2,  # worker processes that run queries (each holds a copy of the store)
+    "SPARQL_HTML_ROW_LIMIT": 1000,  # rows a results page shows (downloads have no limit)
+    "SPARQL_MAX_QUERY_BYTES": 100_000,  # the largest query (or request body) accepted
+    "SPARQL_SERVICE_ALLOWLIST": (),  # SERVICE IRIs a query may call; none by default
 }
 HTML = "text/html"
 OFFERED = [HTML, "application/xhtml+xml", *[f.media_type for f in RESOURCE_FORMATS], "application/json"]
@@ -59,6 +66,15 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     def resource(path: str):
         return dispatch(path)
 
+    @app.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+    def sparql():
+        g.lang = i18n.choose_language(request.args.get("lang"), request.accept_languages)
+        return sparql_views.endpoint()
+
+    @app.route("/favicon.ico")
+    def favicon():
+        return app.send_static_file("favicon.svg")
+
     @app.errorhandler(404)
     def not_found(_):
         return render_template("error.html", title=i18n.TEXTS[g.lang]["not_found"],
@@ -83,6 +99,10 @@ def dispatch(path: str):
     data = goal_data()
     if path.startswith("download/"):
         return dataset_views.download(path[len("download/"):])
+    if path.startswith("questions/"):
+        name, dot, ext = path[len("questions/"):].rpartition(".")
+        if dot and ext in ("csv", "json", "tsv", "xml") and name in saved.catalogue():
+            return sparql_views.question_results(name, ext)
     if path == "search-index.json":
         return Response(json.dumps(pages.search_index(data), ensure_ascii=False), mimetype="application/json")
     for suffix, lang in PAGE_SUFFIXES.items():
@@ -101,6 +121,8 @@ def dispatch(path: str):
         abort(406)
     if best in (HTML, "application/xhtml+xml"):
         return html_for(path, None)
+    if not has_rdf(path):
+        abort(406)
     fmt = BY_MEDIA_TYPE.get(best, BY_SUFFIX["jsonld"])
     return rdf_for(path, fmt)
 
@@ -108,6 +130,8 @@ def dispatch(path: str):
 SPECIAL_PAGES = {
     "index": lambda: pages.home(goal_data()),
     "search": lambda: pages.search(goal_data(), request.args.get("q", "")),
+    "query": lambda: sparql_views.query_page(),
+    "questions": lambda: sparql_views.questions_page(),
     "def": lambda: vocabulary.page(),
     "shapes": lambda: vocabulary.shapes_page(),
     "void": lambda: dataset_views.void_page(goal_data()),
@@ -123,6 +147,8 @@ def iri_of(path: str) -> str:
 def known(path: str) -> bool:
     if path in SPECIAL_PAGES:
         return True
+    if path.startswith("questions/"):
+        return path[len("questions/"):] in saved.catalogue()
     if path.startswith("status/") and path[len("status/"):] in ("FullyAchieved", "PartiallyAchieved", "NotAchieved"):
         return True
     return goal_data().explorer().kind(iri_of(path)) is not None
@@ -133,6 +159,8 @@ def html_for(path: str, lang: str | None):
         abort(404)
     if path in SPECIAL_PAGES:
         return page(path, SPECIAL_PAGES[path], lang)
+    if path.startswith("questions/"):
+        return page(path, lambda: sparql_views.question_page(path[len("questions/"):]), lang)
     return page(path, lambda: pages.resource(goal_data(), iri_of(path)), lang)
 
 
@@ -143,10 +171,15 @@ def rdf_for(path: str, fmt):
         return vocabulary.shapes_rdf(fmt)
     if path == "void":
         return dataset_views.void_rdf(goal_data(), fmt)
-    if not known(path) or path in SPECIAL_PAGES:
+    if not known(path) or not has_rdf(path):
         abort(404)
     body = serialize(description(goal_data().store, iri_of(path)), fmt)
     return Response(body, mimetype=fmt.media_type, headers=alternates(path))
+
+
+def has_rdf(path: str) -> bool:
+    """Whether a page also exists as RDF: resources, the vocabulary, the shapes, the VoID description."""
+    return path in ("def", "shapes", "void") or not (path in SPECIAL_PAGES or path.startswith("questions/"))
 
 
 def alternates(path: str) -> dict[str, str]:
@@ -164,7 +197,7 @@ def page(path: str, render, explicit_lang: str | None = None):
     template, context = render()
     html = render_template(template, **context)
     response = Response(html, mimetype="text/html")
-    response.headers.update(alternates(path) if path != "index" else {"Vary": "Accept, Accept-Language"})
+    response.headers.update(alternates(path) if has_rdf(path) else {"Vary": "Accept, Accept-Language"})
     response.headers["Content-Language"] = g.lang
     return response
 

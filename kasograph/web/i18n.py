@@ -30,6 +30,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind_goal": "Tavoite", "kind_status": "Tila", "kind_resource": "Resurssi", "kind_document": "Asiakirja",
         "kind_dataset": "Aineisto", "kind_number": "Luku", "kind_concept": "Käsite", "kind_scheme": "Luokitus",
         "no_licence": "Lähde ei ilmoita lisenssiä.", "iri": "IRI", "formats": "Muodot",
+        "query_page": "SPARQL-kysely", "run": "Suorita", "run_hint": "Ctrl+Enter suorittaa", "download": "Lataa",
+        "rows": "riviä", "truncated": "Näytetään ensimmäiset {n} riviä; lataukset sisältävät kaikki.", "error": "Virhe",
+        "questions": "Valmiit kysymykset", "parameters": "Parametrit", "the_query": "Kysely", "open_in_editor": "Avaa muokattavaksi",
+        "share": "Jaettava osoite", "answer_true": "kyllä", "answer_false": "ei", "seconds": "s", "endpoint": "SPARQL-rajapinta",
     },
     "en": {
         "site": "kasograph", "home": "Home", "search": "Search", "search_placeholder": "Search goals, people, groups…",
@@ -55,6 +59,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind_goal": "Goal", "kind_status": "Status", "kind_resource": "Resource", "kind_document": "Document",
         "kind_dataset": "Dataset", "kind_number": "Number", "kind_concept": "Concept", "kind_scheme": "Concept scheme",
         "no_licence": "The source states no licence.", "iri": "IRI", "formats": "Formats",
+        "query_page": "SPARQL query", "run": "Run", "run_hint": "Ctrl+Enter runs", "download": "Download",
+        "rows": "rows", "truncated": "Showing the first {n} rows; downloads have them all.", "error": "Error",
+        "questions": "Saved questions", "parameters": "Parameters", "the_query": "The query", "open_in_editor": "Open in the editor",
+        "share": "Shareable address", "answer_true": "yes", "answer_false": "no", "seconds": "s", "endpoint": "SPARQL endpoint",
     },
 }
 

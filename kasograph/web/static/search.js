@@ -8,6 +8,10 @@
   if (!box || !query || box.dataset.query) { return; }  // the live server already answered
   var input = document.querySelector("form.search input[name=q]");
   if (input) { input.value = query; }
+  // Keep the query when the language is switched, and say what was searched for.
+  document.querySelectorAll("nav.languages a").forEach(function (a) { a.search = "?q=" + encodeURIComponent(query); });
+  var heading = document.querySelector("main h1");
+  if (heading) { heading.append(": "); var q = document.createElement("q"); q.textContent = query; heading.appendChild(q); }
   function words(text) { return (text.toLocaleLowerCase("fi").match(/[\p{L}\p{N}]+/gu) || []); }
   function stem(word) { return word.length > 5 ? word.slice(0, Math.max(5, word.length - 3)) : word; }
   var stems = words(query).map(stem);

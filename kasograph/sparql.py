@@ -1,0 +1,281 @@
+"""Running analysts' SPARQL safely: a read-only check, and a pool of worker processes with a time limit.
+
+Neither rdflib nor pyoxigraph can interrupt a running query, and both fetch
+`SERVICE` URLs themselves (DESIGN.md, "Safety facts"). So a query is first
+parsed here — refused if it is an update, or if it calls a SERVICE not on the
+allow-list — and then runs in a worker process that holds its own copy of the
+store. A worker that passes the time limit is killed and replaced, while the
+other workers and the web process go on answering. Results are serialised by
+the engine inside the worker; only bytes cross the pipe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+import pyoxigraph
+
+from .store import GoalStore, PREFIX_MAP
+
+SELECT_FORMATS = {
+    "json": ("application/sparql-results+json", pyoxigraph.QueryResultsFormat.JSON),
+    "xml": ("application/sparql-results+xml", pyoxigraph.QueryResultsFormat.XML),
+    "csv": ("text/csv", pyoxigraph.QueryResultsFormat.CSV),
+    "tsv": ("text/tab-separated-values", pyoxigraph.QueryResultsFormat.TSV),
+}
+GRAPH_FORMATS = {
+    "ttl": ("text/turtle", pyoxigraph.RdfFormat.TURTLE),
+    "nt": ("application/n-triples", pyoxigraph.RdfFormat.N_TRIPLES),
+    "jsonld": ("application/ld+json", pyoxigraph.RdfFormat.JSON_LD),
+    "rdf": ("application/rdf+xml", pyoxigraph.RdfFormat.RDF_XML),
+}
+
+
+class QueryRefused(Exception):
+    """The query may not run here (an update, or a SERVICE not on the allow-list): HTTP 403."""
+
+
+class QuerySyntaxError(Exception):
+    """The query does not parse: HTTP 400, with the parser's message and position."""
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit and was stopped."""
+
+
+class QueryFailed(Exception):
+    """The engine could not answer (for example an error while evaluating)."""
+
+
+@dataclass
+class Answer:
+    kind: str  # "solutions" | "boolean" | "graph"
+    media_type: str
+    body: bytes
+    truncated: bool = False  # only when a row limit was asked for
+    seconds: float = 0.0
+
+
+def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> None:
+    """Refuse updates and SERVICE calls to places not on the allow-list; let Oxigraph judge the rest."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
+    try:
+        parsed = parseQuery(sparql)
+    except Exception:  # noqa: BLE001 - rdflib's grammar is stricter than Oxigraph's in places
+        try:
+            parseUpdate(sparql)
+        except Exception:  # noqa: BLE001
+            # Neither parses here: Oxigraph gives the precise error, but nothing may reach a SERVICE unseen.
+            if "service" in sparql.casefold():
+                raise QueryRefused("SERVICE is not allowed in a query this server cannot check") from None
+            return
+        raise QueryRefused("this endpoint is read-only: updates are refused") from None
+
+    def walk(node):
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                yield node.get("term")
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, (list, tuple)) or hasattr(node, "asList"):
+            for value in node:
+                yield from walk(value)
+
+    for target in walk(parsed):
+        if not isinstance(target, URIRef):
+            raise QueryRefused("SERVICE needs a full IRI from the allow-list, not a variable or prefixed name")
+        if str(target) not in allowed_services:
+            raise QueryRefused(f"SERVICE <{target}> is not on this server's allow-list")
+
+
+def _worker(connection, data_file: str) -> None:
+    """A worker process: load the data once, then answer queries until the pipe closes."""
+    store = pyoxigraph.Store()
+    store.bulk_load(path=data_file, format=pyoxigraph.RdfFormat.N_QUADS)
+    connection.send(("ready",))
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        sparql, options, select_format, graph_format, row_limit = request
+        started = time.perf_counter()
+        try:
+            results = store.query(sparql, prefixes=PREFIX_MAP, **_graph_options(options))
+            if isinstance(results, pyoxigraph.QueryBoolean):
+                media, fmt = SELECT_FORMATS[select_format]
+                answer = Answer("boolean", media, results.serialize(format=fmt))
+            elif isinstance(results, pyoxigraph.QueryTriples):
+                media, fmt = GRAPH_FORMATS[graph_format]
+                answer = Answer("graph", media, results.serialize(format=fmt) or b"")
+            else:
+                media, fmt = SELECT_FORMATS[select_format]
+                answer = _solutions(results, media, fmt, row_limit)
+            answer.seconds = time.perf_counter() - started
+            connection.send(("ok", answer))
+        except SyntaxError as error:
+            connection.send(("syntax", str(error)))
+        except Exception as error:  # noqa: BLE001 - anything the engine raises goes back as a message
+            connection.send(("error", f"{type(error).__name__}: {error}"))
+
+
+def _graph_options(options: dict) -> dict:
+    result: dict = {}
+    if options.get("default_graph"):
+        result["default_graph"] = [pyoxigraph.NamedNode(g) for g in options["default_graph"]]
+    else:
+        result["use_default_graph_as_union"] = True
+    if options.get("named_graphs"):
+        result["named_graphs"] = [pyoxigraph.NamedNode(g) for g in options["named_graphs"]]
+    return result
+
+
+def _solutions(results, media: str, fmt, row_limit: int | None) -> Answer:
+    if row_limit is None:
+        return Answer("solutions", media, results.serialize(format=fmt))
+    # A page shows at most `row_limit` rows: stop reading there (the engine streams).
+    variables = results.variables
+    kept = []
+    truncated = False
+    for solution in results:
+        if len(kept) == row_limit:
+            truncated = True
+            break
+        kept.append(solution)
+    import json
+
+    bindings = [{v.value: _json_term(s[v]) for v in variables if s[v] is not None} for s in kept]
+    body = json.dumps({"head": {"vars": [v.value for v in variables]}, "results": {"bindings": bindings}}, ensure_ascii=False)
+    return Answer("solutions", SELECT_FORMATS["json"][0], body.encode("utf-8"), truncated)
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, pyoxigraph.Literal):
+        value = {"type": "literal", "value": term.value}
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            value["datatype"] = term.datatype.value
+        return value
+    return {"type": "literal", "value": str(term)}
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    connection: object
+
+
+@dataclass
+class QueryPool:
+    """Worker processes that answer queries with a time limit; the web process never blocks on the engine."""
+
+    store: GoalStore
+    workers: int = 2
+    timeout: float = 10.0
+    _idle: queue.Queue = field(default_factory=queue.Queue, init=False)
+    _data_file: str = field(default="", init=False)
+    _context: object = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _all: list = field(default_factory=list, init=False)
+    _closed: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        handle, self._data_file = tempfile.mkstemp(prefix="kasograph-", suffix=".nq")
+        with os.fdopen(handle, "wb") as out:
+            self.store.store.dump(out, format=pyoxigraph.RdfFormat.N_QUADS)
+        # "spawn": a fresh interpreter, never a fork of a threaded web server.
+        self._context = multiprocessing.get_context("spawn")
+        for _ in range(self.workers):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker, args=(child, self._data_file), daemon=True, name="kasograph-query")
+        process.start()
+        child.close()
+        if not parent.poll(120) or parent.recv() != ("ready",):
+            process.kill()
+            raise RuntimeError("a query worker did not start")
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
+            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+            timeout: float | None = None) -> Answer:
+        """Run a checked query; raise QuerySyntaxError, QueryTimeout or QueryFailed when it cannot be answered."""
+        limit = self.timeout if timeout is None else timeout
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=limit)
+        except queue.Empty:
+            raise QueryTimeout(f"every query worker stayed busy for {limit:g} s") from None
+        remaining = max(0.1, limit - (time.monotonic() - started))
+        try:
+            worker.connection.send((sparql, {"default_graph": default_graph, "named_graphs": named_graphs},
+                                    select_format, graph_format, row_limit))
+            if not worker.connection.poll(remaining):
+                self._replace(worker)
+                worker = None
+                raise QueryTimeout(f"the query was stopped after {limit:g} s")
+            status, *payload = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            worker = None
+            raise QueryFailed("the query worker stopped unexpectedly") from None
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        if status == "ok":
+            return payload[0]
+        if status == "syntax":
+            raise QuerySyntaxError(payload[0])
+        raise QueryFailed(payload[0])
+
+    def _replace(self, worker: _Worker | None) -> None:
+        """Kill a worker and start its replacement in the background, so that the caller answers at once."""
+        if worker is not None:
+            worker.process.kill()
+            worker.process.join(5)
+            with self._lock:
+                if worker in self._all:
+                    self._all.remove(worker)
+
+        def start() -> None:
+            if self._closed:
+                return
+            try:
+                replacement = self._start()
+            except (RuntimeError, OSError, EOFError):
+                return  # the pool is closing (its data file is gone) or the machine is out of processes
+            if self._closed:
+                replacement.process.kill()
+            else:
+                self._idle.put(replacement)
+
+        threading.Thread(target=start, daemon=True).start()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for worker in workers:
+            worker.process.kill()
+            worker.process.join(5)
+        if self._data_file and os.path.exists(self._data_file):
+            os.unlink(self._data_file)

@@ -1,0 +1,238 @@
+"""The SPARQL endpoint (SPARQL 1.1 Protocol, read-only), the query page and the saved questions."""
+
+from __future__ import annotations
+
+import atexit
+import json
+from urllib.parse import urlencode
+
+from flask import Response, current_app, g, redirect, request
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from ... import saved
+from ...errors import InputError
+from ...namespaces import sparql_prefixes
+from ...sparql import GRAPH_FORMATS, SELECT_FORMATS, QueryFailed, QueryPool, QueryRefused, QuerySyntaxError, QueryTimeout, check
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type, Accept"}
+SELECT_TYPES = {media: name for name, (media, _) in SELECT_FORMATS.items()} | {"application/json": "json", "application/xml": "xml"}
+GRAPH_TYPES = {media: name for name, (media, _) in GRAPH_FORMATS.items()}
+FORMAT_NAMES = {"turtle": "ttl", "json-ld": "jsonld", "n-triples": "nt", "rdfxml": "rdf"}
+EXAMPLE = """SELECT ?goal ?text ?status WHERE {
+  ?goal a kg:Goal ; skos:prefLabel ?text ; kg:status/skos:prefLabel ?status .
+  FILTER (lang(?text) = "fi" && lang(?status) = "fi")
+} ORDER BY ?text"""
+
+
+def pool() -> QueryPool:
+    """The app's query workers, started on the first query (pages that never query never pay for them)."""
+    app = current_app
+    with app.extensions.setdefault("kasograph_pool_lock", __import__("threading").Lock()):
+        if "kasograph_pool" not in app.extensions:
+            workers = QueryPool(app.extensions["kasograph"].store, workers=app.config["SPARQL_WORKERS"],
+                                timeout=app.config["SPARQL_TIMEOUT"])
+            atexit.register(workers.close)
+            app.extensions["kasograph_pool"] = workers
+    return app.extensions["kasograph_pool"]
+
+
+def _text(status: int, message: str) -> Response:
+    return Response(message.rstrip() + "\n", status, mimetype="text/plain", headers=CORS)
+
+
+def _formats() -> tuple[str, str]:
+    """(results format, graph format) from `format` or Accept; JSON and Turtle when nothing is said."""
+    asked = request.values.get("format", "").strip().lower()
+    asked = FORMAT_NAMES.get(asked, asked)
+    if asked in SELECT_FORMATS or asked in SELECT_TYPES:
+        return SELECT_TYPES.get(asked, asked), "ttl"
+    if asked in GRAPH_FORMATS or asked in GRAPH_TYPES:
+        return "json", GRAPH_TYPES.get(asked, asked)
+    accept = request.accept_mimetypes
+    select = SELECT_TYPES.get(accept.best_match(list(SELECT_TYPES)) or "", "json")
+    graph = GRAPH_TYPES.get(accept.best_match(list(GRAPH_TYPES)) or "", "ttl")
+    return select, graph
+
+
+def endpoint():
+    """GET ?query=, POST form-encoded, POST application/sparql-query; updates are refused with 403."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=CORS)
+    config = current_app.config
+    content_type = (request.mimetype or "").lower()
+    if request.content_length and request.content_length > config["SPARQL_MAX_QUERY_BYTES"]:
+        return _text(413, f"The request is larger than {config['SPARQL_MAX_QUERY_BYTES']} bytes.")
+    if content_type == "application/sparql-update" or "update" in request.values:
+        return _text(403, "This endpoint is read-only: SPARQL updates are refused.")
+    if request.method == "POST" and content_type == "application/sparql-query":
+        query = request.get_data(as_text=True)
+    else:
+        query = request.values.get("query")
+    if query is None:
+        return service_description_or_page()
+    if len(query.encode("utf-8")) > config["SPARQL_MAX_QUERY_BYTES"]:
+        return _text(413, f"The query is longer than {config['SPARQL_MAX_QUERY_BYTES']} bytes.")
+    select_format, graph_format = _formats()
+    try:
+        check(query, tuple(config["SPARQL_SERVICE_ALLOWLIST"]))
+        answer = pool().run(query, select_format=select_format, graph_format=graph_format,
+                            default_graph=request.values.getlist("default-graph-uri") or None,
+                            named_graphs=request.values.getlist("named-graph-uri") or None)
+    except QueryRefused as error:
+        return _text(403, str(error))
+    except QuerySyntaxError as error:
+        return _text(400, f"Syntax error: {error}")
+    except QueryTimeout as error:
+        return _text(503, f"{error}. Narrow the query (LIMIT, more specific patterns) and try again.")
+    except QueryFailed as error:
+        return _text(500, f"The query could not be answered: {error}")
+    body = answer.body
+    headers = dict(CORS)
+    if answer.media_type == "text/csv":
+        if request.values.get("bom") in ("1", "true", "yes"):
+            body = b"\xef\xbb\xbf" + body  # Excel reads UTF-8 CSV correctly only with a byte-order mark
+        headers["Content-Type"] = "text/csv; charset=utf-8"
+    if request.values.get("download"):
+        headers["Content-Disposition"] = f'attachment; filename="{request.values["download"]}"'
+    return Response(body, mimetype=answer.media_type, headers=headers)
+
+
+def service_description_or_page():
+    graph_type = request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES])
+    if graph_type in GRAPH_TYPES:
+        from ...linked_data import BY_SUFFIX, serialize_graph
+
+        fmt = BY_SUFFIX[GRAPH_TYPES[graph_type]]
+        return Response(serialize_graph(service_description(request.base_url), fmt), mimetype=fmt.media_type,
+                        headers={**CORS, "Vary": "Accept"})
+    return redirect("query.html" if g.lang == "fi" else "query.en.html", code=303)
+
+
+def service_description(endpoint_url: str) -> Graph:
+    """A SPARQL 1.1 Service Description of this endpoint."""
+    from ...store import GoalStore
+
+    sd = lambda name: URIRef(SD + name)  # noqa: E731
+    graph = Graph()
+    graph.bind("sd", SD)
+    service = URIRef(endpoint_url)
+    graph.add((service, RDF.type, sd("Service")))
+    graph.add((service, sd("endpoint"), service))
+    graph.add((service, sd("supportedLanguage"), sd("SPARQL11Query")))
+    graph.add((service, sd("feature"), sd("UnionDefaultGraph")))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        graph.add((service, sd("resultFormat"), URIRef(FORMATS_NS + name)))
+    dataset = BNode()
+    graph.add((service, sd("defaultDataset"), dataset))
+    graph.add((dataset, RDF.type, sd("Dataset")))
+    default = BNode()
+    graph.add((dataset, sd("defaultGraph"), default))
+    graph.add((default, RDF.type, sd("Graph")))
+    store: GoalStore = current_app.extensions["kasograph"].store
+    for name in sorted(store.graphs()):
+        named = BNode()
+        graph.add((dataset, sd("namedGraph"), named))
+        graph.add((named, sd("name"), URIRef(name)))
+    graph.add((service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+               Literal("Read-only. Without GRAPH, a query sees the union of all named graphs.", lang="en")))
+    return graph
+
+
+# The query page and the saved questions -----------------------------------------------------------
+def run_for_page(query: str) -> dict:
+    """Run a query for an HTML page: rows (capped), labels for IRIs, or the error to show beside the kept query."""
+    data = current_app.extensions["kasograph"]
+    limit = current_app.config["SPARQL_HTML_ROW_LIMIT"]
+    result = {"columns": [], "rows": [], "boolean": None, "graph": None, "error": None, "truncated": False, "seconds": None}
+    try:
+        check(query, tuple(current_app.config["SPARQL_SERVICE_ALLOWLIST"]))
+        answer = pool().run(query, select_format="json", graph_format="ttl", row_limit=limit)
+    except (QueryRefused, QuerySyntaxError, QueryTimeout, QueryFailed) as error:
+        result["error"] = f"{type(error).__name__.replace('Query', '')}: {error}"
+        return result
+    result["seconds"] = answer.seconds
+    if answer.kind == "graph":
+        result["graph"] = answer.body.decode("utf-8")
+        return result
+    parsed = json.loads(answer.body)
+    if answer.kind == "boolean":
+        result["boolean"] = parsed["boolean"]
+        return result
+    result["columns"] = parsed["head"]["vars"]
+    bindings = parsed["results"]["bindings"]
+    iris = [b[c]["value"] for b in bindings for c in b if b[c]["type"] == "uri"]
+    labels = data.explorer(g.lang).labels(iris)
+    result["rows"] = [[_cell(b.get(c), labels) for c in result["columns"]] for b in bindings]
+    result["truncated"] = answer.truncated
+    return result
+
+
+def _cell(term: dict | None, labels) -> dict:
+    if term is None:
+        return {"text": ""}
+    if term["type"] == "uri":
+        label = labels.get(term["value"])
+        return {"iri": term["value"], "text": label.value if label else term["value"], "lang": label.lang if label else ""}
+    return {"text": term["value"], "lang": term.get("xml:lang", "")}
+
+
+def query_page():
+    query = request.args.get("query")
+    context = {"query": query if query is not None else sparql_prefixes_text() + EXAMPLE, "ran": query is not None,
+               "result": run_for_page(query) if query else None, "prefixes": sparql_prefixes(),
+               "downloads": _download_links(query) if query else [], "jsonld": None}
+    return "query.html", context
+
+
+def sparql_prefixes_text() -> str:
+    return sparql_prefixes() + "\n"
+
+
+def _download_links(query: str) -> list[tuple[str, str]]:
+    names = ["json", "xml", "csv", "tsv"] if not query.lstrip().upper().startswith(("CONSTRUCT", "DESCRIBE")) else ["ttl", "nt", "jsonld", "rdf"]
+    links = [(name, "sparql?" + urlencode({"query": query, "format": name})) for name in names]
+    if "csv" in names:
+        links.append(("csv (Excel)", "sparql?" + urlencode({"query": query, "format": "csv", "bom": "1"})))
+    return links
+
+
+def questions_page():
+    return "questions.html", {"questions": list(saved.catalogue().values()), "jsonld": None}
+
+
+def question_page(name: str):
+    question = saved.get(name)
+    values = {p.name: request.args.get(p.name, p.default) for p in question.parameters}
+    from ...store import bind_parameters
+
+    bound = bind_parameters(question.sparql, values) if values else question.sparql
+    params = urlencode(values)
+    downloads = [(fmt, f"{name.rsplit('/', 1)[-1]}.{fmt}" + (f"?{params}" if params else "")) for fmt in ("csv", "json", "tsv", "xml")]
+    return "question.html", {"question": question, "values": values, "result": run_for_page(bound), "bound": bound,
+                             "downloads": downloads, "jsonld": None}
+
+
+def question_results(name: str, fmt: str):
+    """A saved question's answer as a file (`questions/NAME.csv?param=…`): a stable URL for Excel and Power BI."""
+    try:
+        question = saved.get(name)
+        values = question.bind({k: v for k, v in request.args.items() if k != "bom"})
+    except InputError as error:
+        return _text(404 if "no saved question" in str(error) else 400, str(error))
+    from ...store import bind_parameters
+
+    query = bind_parameters(question.sparql, values) if values else question.sparql
+    try:
+        answer = pool().run(query, select_format=fmt)
+    except (QuerySyntaxError, QueryTimeout, QueryFailed) as error:
+        return _text(503 if isinstance(error, QueryTimeout) else 500, str(error))
+    body = answer.body
+    if fmt == "csv" and request.args.get("bom", "1") != "0":
+        body = b"\xef\xbb\xbf" + body
+    mimetype = answer.media_type + ("; charset=utf-8" if fmt == "csv" else "")
+    return Response(body, headers={**CORS, "Content-Type": mimetype})

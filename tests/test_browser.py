@@ -1,0 +1,232 @@
+"""The viewer in a real browser: Debian's chromium, driven by Playwright, against `kasograph serve`."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+GOAL = "goal/vantaa-kaso-2021/mielenterveysosaaminen"
+GOAL_LABEL = ("Vahvistetaan ja syvennetään mielenterveysosaamista opiskeluhuollossa, varhaiskasvatuksessa, "
+              "perusopetuksessa ja toisella asteella")
+PERSON = "person/vantaa/tuija-harakka"
+TIMEOUT_MS = 10_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_kasograph(url: str, process: subprocess.Popen, log, seconds: float = 20) -> None:
+    """Poll `url` until our own server answers (waitress says `Server: kasograph`), or fail with its log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"kasograph serve exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.headers.get("Server") == "kasograph":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"kasograph serve did not answer at {url} within {seconds} s:\n{log.read_text(encoding='utf-8')}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`kasograph serve` on a free port of 127.0.0.1; yields its base URL (no trailing slash)."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen([sys.executable, "-m", "kasograph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                   stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_kasograph(base + "/", process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """A fresh browser context with one page, recording every failed request of the page."""
+
+    def __init__(self, browser, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self.context.new_page()
+        self.failures: list[str] = []
+        self.page.on("response", lambda r: r.status >= 400 and self.failures.append(f"{r.status} {r.url}"))
+        self.page.on("requestfailed", lambda r: self.failures.append(f"{r.failure} {r.url}"))
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser):
+    """A Finnish-speaking visitor: the browser asks for Finnish first."""
+    opened = Tab(browser, locale="fi-FI")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def phone(browser):
+    opened = Tab(browser, locale="fi-FI", viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield opened
+    opened.close()
+
+
+def test_search_a_goal_follow_its_person_and_come_back(server, tab):
+    page = tab.page
+    page.goto(server + "/")
+    expect(page).to_have_title("Toimialan tavoitteet vuodelle 2021 · kasograph")
+    expect(page.locator("h1")).to_have_text("Toimialan tavoitteet vuodelle 2021")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.locator("ul.goals li")).to_have_count(10)
+
+    page.locator("form.search input[name=q]").fill("mielenterveys")
+    page.locator("form.search input[name=q]").press("Enter")
+    page.wait_for_url("**/search.html?q=mielenterveys")
+    expect(page.locator("h1")).to_contain_text("mielenterveys")
+    results = page.locator("ol.results li")
+    expect(results).to_have_count(1)
+
+    results.get_by_role("link", name=GOAL_LABEL).click()
+    page.wait_for_url(f"**/{GOAL}.html")
+    expect(page.locator("h1")).to_have_text(GOAL_LABEL)
+    expect(page.locator("ul.parties li")).to_have_count(2)
+
+    page.locator("ul.parties").get_by_role("link", name="Tuija Harakka").click()
+    page.wait_for_url(f"**/{PERSON}.html")
+    expect(page.locator("h1")).to_have_text("Tuija Harakka")
+    her_goals = page.locator("ul.goals li")
+    expect(her_goals).to_have_count(3)
+    expect(page.locator(f'ul.goals a[href$="{GOAL.rsplit("/", 1)[1]}.html"]')).to_have_text(GOAL_LABEL)
+
+    page.go_back()
+    page.wait_for_url(f"**/{GOAL}.html")
+    expect(page.locator("h1")).to_have_text(GOAL_LABEL)
+    assert tab.failures == []
+
+
+def test_the_stylesheet_applies_also_at_the_content_negotiated_url(server, tab):
+    page = tab.page
+    response = page.goto(f"{server}/{GOAL}")
+    assert response.status == 200 and response.headers["content-type"].startswith("text/html")
+    expect(page.locator("h1")).to_have_text(GOAL_LABEL)
+    # style.css gives the header a flex layout; without the stylesheet it would be a block
+    assert page.locator("header.top").evaluate("e => getComputedStyle(e).display") == "flex"
+    page.locator("ul.parties").get_by_role("link", name="Tuija Harakka").click()
+    page.wait_for_url(f"**/{PERSON}.html")
+    expect(page.locator("h1")).to_have_text("Tuija Harakka")
+    assert tab.failures == []
+
+
+def test_the_bare_urls_follow_the_browser_language(server, browser):
+    english = Tab(browser, locale="en-GB")
+    try:
+        page = english.page
+        page.goto(server + "/")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page).to_have_title("Goals of the division for 2021 · kasograph")
+        page.goto(f"{server}/{GOAL}")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.get_by_role("heading", name="Responsible")).to_be_visible()
+        assert english.failures == []
+    finally:
+        english.close()
+
+
+def test_switch_to_english_and_back(server, tab):
+    page = tab.page
+    page.goto(server + "/")
+    page.locator('nav.languages a[hreflang="en"]').click()
+    page.wait_for_url("**/index.en.html")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("section.themes h2")).to_have_text("Goals")
+    expect(page.locator("form.search button")).to_have_text("Search")
+
+    page.goto(f"{server}/{GOAL}.html")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.get_by_role("heading", name="Vastuutahot")).to_be_visible()
+    page.locator('nav.languages a[hreflang="en"]').click()
+    page.wait_for_url(f"**/{GOAL}.en.html")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Responsible")).to_be_visible()
+    expect(page.locator('nav.languages a[hreflang="en"]')).to_have_attribute("aria-current", "true")
+
+    page.locator('nav.languages a[hreflang="fi"]').click()
+    page.wait_for_url(f"**/{GOAL}.html")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.get_by_role("heading", name="Vastuutahot")).to_be_visible()
+    assert tab.failures == []
+
+
+def test_search_in_english_keeps_the_language_and_the_query(server, tab):
+    page = tab.page
+    page.goto(server + "/index.en.html")
+    page.locator("form.search input[name=q]").fill("mielenterveys")
+    page.locator("form.search button").click()
+    page.wait_for_url("**/search.en.html?q=mielenterveys")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("ol.results li")).to_have_count(1)
+    page.locator('nav.languages a[hreflang="fi"]').click()
+    page.wait_for_url("**/search.html?q=mielenterveys")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.locator("form.search input[name=q]")).to_have_value("mielenterveys")
+    expect(page.locator("ol.results li")).to_have_count(1)
+    assert tab.failures == []
+
+
+def test_full_page_screenshots(server, tab, tmp_path):
+    page = tab.page
+    page.set_viewport_size({"width": 1200, "height": 800})
+    shots = {"home.png": "/", "goal.png": f"/{GOAL}.html"}
+    for name, path in shots.items():
+        page.goto(server + path)
+        page.screenshot(path=tmp_path / name, full_page=True)
+    for name in shots:
+        png = (tmp_path / name).read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n"), name
+        assert len(png) > 20_000, (name, len(png))
+        height = int.from_bytes(png[20:24], "big")  # the IHDR chunk: full page, so taller than the viewport
+        assert height > 800, (name, height)
+
+
+@pytest.mark.parametrize("path", ["index.html", f"{GOAL}.html", f"{GOAL}.en.html", f"{PERSON}.html",
+                                  "search.html?q=mielenterveys"])
+def test_no_horizontal_scrolling_on_a_phone(server, phone, path):
+    page = phone.page
+    page.goto(f"{server}/{path}")
+    expect(page.locator("h1")).to_be_visible()
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[1] == 375
+    assert widths[0] <= widths[1] + 1, f"{path}: page is {widths[0]} px wide on a {widths[1]} px screen"
+    assert phone.failures == []
