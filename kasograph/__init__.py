@@ -4,6 +4,7 @@ Data flows one way: table → records (`table`) → RDF (`build`) → validation
 (`validate`) → store (`store`) → queries and dumps.
 """
 
+from .api import open  # noqa: A004 - kasograph.open() is the notebook entry point
 from .build import build_dataset, build_document
 from .sources import bundled_dataset, load_dataset
 from .store import GoalStore
@@ -17,6 +18,7 @@ __all__ = [
     "build_document",
     "bundled_dataset",
     "load_dataset",
+    "open",
     "read_document",
     "validate_dataset",
     "validate_graph",

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+
+from .servers import free_port, wait_for_kasograph
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -20,28 +18,6 @@ GOAL_LABEL = ("Vahvistetaan ja syvennetään mielenterveysosaamista opiskeluhuol
               "perusopetuksessa ja toisella asteella")
 PERSON = "person/vantaa/tuija-harakka"
 TIMEOUT_MS = 10_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_kasograph(url: str, process: subprocess.Popen, log, seconds: float = 20) -> None:
-    """Poll `url` until our own server answers (waitress says `Server: kasograph`), or fail with its log."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"kasograph serve exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.headers.get("Server") == "kasograph":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"kasograph serve did not answer at {url} within {seconds} s:\n{log.read_text(encoding='utf-8')}")
 
 
 @pytest.fixture(scope="module")

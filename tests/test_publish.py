@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pyoxigraph
 import pytest
+
+from .servers import free_port
 import rdflib
 
 GOAL_KEYS = ["oppimiskampus", "oppivelvollisuus", "perhekeskus", "huoltajien-osallisuus", "mielenterveysosaaminen",
@@ -21,12 +22,6 @@ GOAL_KEYS = ["oppimiskampus", "oppivelvollisuus", "perhekeskus", "huoltajien-osa
              "kehittamisryhmat"]
 DUMP_FORMATS = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".trig": pyoxigraph.RdfFormat.TRIG,
                 ".nq": pyoxigraph.RdfFormat.N_QUADS, ".jsonld": pyoxigraph.RdfFormat.JSON_LD}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

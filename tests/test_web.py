@@ -74,7 +74,7 @@ def test_language_by_parameter_accept_language_and_suffix(client):
     assert '<span lang="fi">Koulutuksiin osallistuneiden työntekijöiden määrä</span>' in english or \
         '<p lang="fi">Koulutuksiin osallistuneiden työntekijöiden määrä</p>' in english
     # The switch is visible and points to the same page in the other language.
-    assert f'href="mielenterveysosaaminen.html" hreflang="fi"' in english
+    assert 'href="mielenterveysosaaminen.html" hreflang="fi"' in english
 
 
 @pytest.mark.parametrize("query, expected", [
