@@ -10,7 +10,7 @@ from .explore import Explorer
 from .iris import Iris
 from .namespaces import DEFAULT_BASE
 from .records import Document
-from .sources import bundled_documents, is_table_source, read_rdf
+from .sources import bundled_documents, is_table_source, load_rdf_store
 from .store import GoalStore
 from .table import read_document
 
@@ -27,7 +27,7 @@ class GoalData:
     def open(cls, source: Path | None = None, base: str = DEFAULT_BASE) -> "GoalData":
         """The bundled documents (no source), a document folder or table, or an RDF file."""
         if source is not None and not is_table_source(Path(source)):
-            return cls(GoalStore.from_dataset(read_rdf(Path(source))), base)
+            return cls(load_rdf_store(Path(source)), base)
         documents = bundled_documents() if source is None else [read_document(Path(source))]
         return cls.from_documents(documents, base)
 

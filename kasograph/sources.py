@@ -75,3 +75,22 @@ def read_rdf(path: Path) -> Dataset:
     if quads:
         dataset.parse(data=pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
     return dataset
+
+
+def load_rdf_store(path: Path):
+    """An RDF file straight into an Oxigraph store (no rdflib objects: fast for millions of triples)."""
+    from .store import GoalStore
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
+    formats = RDF_FORMATS.get(path.suffix.lower())
+    if formats is None:
+        raise InputError([Problem(str(path), f"unknown file type {path.suffix!r}", f"tuntematon tiedostotyyppi {path.suffix!r}")])
+    store = GoalStore()
+    try:
+        store.store.bulk_load(path=str(path), format=formats[1])
+    except SyntaxError as error:
+        raise InputError([Problem(str(path), f"not valid {formats[1].name}: {error.msg}", f"virheellinen {formats[1].name}: {error.msg}",
+                                  line=error.lineno)]) from None
+    return store
