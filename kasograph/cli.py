@@ -263,15 +263,16 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the site into.")
 @click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
 @click.option("--site-url", help="Public URL the site will be served from (for the dump links of the VoID description).")
+@click.option("--sparql-endpoint", default="", help="A live SPARQL endpoint to name in the VoID description (a static site has none).")
 @click.pass_obj
-def publish(obj: Context, out: Path, data: Path | None, site_url: str | None) -> None:
+def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sparql_endpoint: str) -> None:
     """Write the whole viewer as static files (HTML, RDF beside each page, dumps, VoID, vocabulary)."""
     from .web import create_app
     from .web.static_site import write_static_site
 
     try:
         app = create_app({"BASE": obj.base, "DATA": str(data) if data else None,
-                          "SITE_URL": site_url or "http://localhost/"})
+                          "SITE_URL": site_url or "http://localhost/", "SPARQL_ENDPOINT_URL": sparql_endpoint})
     except InputError as error:
         _fail(error)
     export = write_static_site(app, out)

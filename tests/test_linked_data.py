@@ -98,6 +98,7 @@ def test_void_and_dcat_description(client):
     assert (dataset, DCTERMS.conformsTo, URIRef("https://w3id.org/kasograph/shapes")) in graph
     for prop in (DCTERMS.publisher, DCTERMS.temporal, DCTERMS.spatial, DCTERMS.rights):
         assert graph.value(dataset, prop) is not None, prop
+    assert str(graph.value(dataset, VOID.sparqlEndpoint)) == "http://localhost/sparql"
     media = {str(m) for d in graph.objects(dataset, DCAT.distribution) for m in graph.objects(d, DCAT.mediaType)}
     assert "https://www.iana.org/assignments/media-types/application/trig" in media
     negotiated = client.get("/void", headers={"Accept": "application/ld+json"})

@@ -30,6 +30,7 @@ DEFAULTS = {
     "BASE": DEFAULT_BASE,  # IRI base of the data
     "DATA": None,  # a document folder, goal table or RDF file; None: the bundled documents
     "SITE_URL": None,  # public URL of the viewer, for dump links in VoID; None: from the request
+    "SPARQL_ENDPOINT_URL": None,  # the endpoint named in VoID; None: this server's /sparql; "": none (a static site)
     "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before it is stopped
     "SPARQL_WORKERS": 2,  # worker processes that run queries (each holds a copy of the store)
     "SPARQL_HTML_ROW_LIMIT": 1000,  # rows a results page shows (downloads have no limit)

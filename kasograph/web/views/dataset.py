@@ -24,7 +24,10 @@ def download(name: str):
 
 
 def description_graph(data: GoalData):
-    return publication_description(data.store, data.base, site_url())
+    endpoint = current_app.config["SPARQL_ENDPOINT_URL"]
+    if endpoint is None:
+        endpoint = site_url().rstrip("/") + "/sparql"
+    return publication_description(data.store, data.base, site_url(), sparql_endpoint=endpoint or None)
 
 
 def void_page(data: GoalData):
