@@ -1,0 +1,125 @@
+"""Who carries which goals, as networkx graphs built from the store with SPARQL.
+
+* `responsibility_graph`: themes → goals → responsible parties (persons, posts,
+  groups); goal → party edges carry the role (responsible person or body).
+* `collaboration_graph`: parties linked when they share goals, weighted by the
+  number of goals they share, the goals listed on the edge; `kind="person"` or
+  `kind="group"` keeps only people or only groups.
+* `organisation_graph`: city → division → units, groups and posts.
+
+Every node carries `type`, `label`, `iri` and `path` (its viewer page, relative to
+the site root); goals also `status` and `source`. Labels follow the language
+fallback of the viewer.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import networkx as nx
+
+from .explore import Explorer
+from .linked_data import local_path
+from .namespaces import KG
+from .store import GoalStore
+
+GROUP_KINDS = ("group", "unit", "division", "organisation")
+ROLE_NAMES = {str(KG.ResponsiblePerson): "responsible person", str(KG.ResponsibleBody): "responsible body"}
+
+_RESPONSIBILITY = """
+SELECT ?theme ?goal ?status ?agent ?role ?source WHERE {
+  ?goal a kg:Goal ; kg:theme ?theme ; kg:status ?status ;
+        prov:qualifiedAttribution [ prov:agent ?agent ; dcat:hadRole ?role ] .
+  OPTIONAL { ?goal prov:wasDerivedFrom ?source }
+}
+"""
+_GOALS = "SELECT ?theme ?goal ?status ?source WHERE { ?goal a kg:Goal ; kg:theme ?theme ; kg:status ?status . OPTIONAL { ?goal prov:wasDerivedFrom ?source } }"
+_ORGANISATION = """
+SELECT DISTINCT ?child ?parent ?relation WHERE {
+  { ?child org:unitOf ?parent BIND ("unit of" AS ?relation) }
+  UNION { ?parent org:hasUnit ?child BIND ("unit of" AS ?relation) }
+  UNION { ?child org:postIn ?parent BIND ("post in" AS ?relation) }
+}
+"""
+
+
+class _Nodes:
+    """Adds nodes with their kind, label and viewer path, looked up in bulk."""
+
+    def __init__(self, store: GoalStore, base: str, lang: str):
+        self.explorer = Explorer(store, lang)
+        self.base = base
+
+    def add(self, graph: nx.Graph, iris: set[str], **fixed) -> None:
+        iris = sorted(iris)
+        labels, kinds = self.explorer.labels(iris), self.explorer.kinds(iris)
+        for iri in iris:
+            graph.add_node(iri, iri=iri, label=labels[iri].value, type=fixed.get("type", kinds.get(iri, "resource")),
+                           path=local_path(iri, self.base) or "")
+
+
+def _rows(store: GoalStore, sparql: str) -> list[dict[str, str]]:
+    results = store.query(sparql)
+    names = [v.value for v in results.variables]
+    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in results]
+
+
+def responsibility_graph(store: GoalStore, base: str, lang: str = "fi", *, theme: str | None = None,
+                         status: str | None = None) -> nx.DiGraph:
+    """Themes → goals → responsible parties; filtered to one theme or status (IRIs) when given."""
+    rows = [r for r in _rows(store, _RESPONSIBILITY)
+            if (theme is None or r["theme"] == theme) and (status is None or r["status"] == status)]
+    goals = [r for r in _rows(store, _GOALS) if (theme is None or r["theme"] == theme) and (status is None or r["status"] == status)]
+    graph = nx.DiGraph(name="responsibility")
+    nodes = _Nodes(store, base, lang)
+    nodes.add(graph, {r["theme"] for r in goals}, type="theme")
+    nodes.add(graph, {r["goal"] for r in goals}, type="goal")
+    nodes.add(graph, {r["agent"] for r in rows})
+    status_labels = nodes.explorer.labels(sorted({r["status"] for r in goals}))
+    for row in goals:
+        graph.nodes[row["goal"]].update(status=row["status"].rsplit("#", 1)[-1], status_label=status_labels[row["status"]].value,
+                                        source=row["source"])
+        graph.add_edge(row["theme"], row["goal"], relation="theme")
+    for row in rows:
+        graph.add_edge(row["goal"], row["agent"], relation="responsible", role=ROLE_NAMES.get(row["role"], row["role"]))
+    return graph
+
+
+def collaboration_graph(store: GoalStore, base: str, lang: str = "fi", *, kind: str = "all") -> nx.Graph:
+    """Parties linked by the goals they share: `weight` = shared goals, `goals` = their IRIs.
+
+    `kind`: "all", "person" (people only) or "group" (groups and units only).
+    """
+    responsibility = responsibility_graph(store, base, lang)
+    graph = nx.Graph(name=f"collaboration ({kind})")
+
+    def keep(node: str) -> bool:
+        node_type = responsibility.nodes[node]["type"]
+        return kind == "all" or (kind == "person" and node_type == "person") or (kind == "group" and node_type in GROUP_KINDS)
+
+    for node, data in responsibility.nodes(data=True):
+        if data["type"] not in ("theme", "goal") and keep(node):
+            graph.add_node(node, **{k: v for k, v in data.items()})
+    for goal, data in responsibility.nodes(data=True):
+        if data["type"] != "goal":
+            continue
+        parties = sorted(a for a in responsibility.successors(goal) if a in graph)
+        for a, b in combinations(parties, 2):
+            if graph.has_edge(a, b):
+                graph[a][b]["weight"] += 1
+                graph[a][b]["goals"].append(goal)
+            else:
+                graph.add_edge(a, b, weight=1, goals=[goal])
+    for node in graph.nodes:
+        graph.nodes[node]["goals"] = responsibility.in_degree(node) if node in responsibility else 0
+    return graph
+
+
+def organisation_graph(store: GoalStore, base: str, lang: str = "fi") -> nx.DiGraph:
+    """City → division → units, groups and posts (edges point from the whole to its part)."""
+    rows = _rows(store, _ORGANISATION)
+    graph = nx.DiGraph(name="organisation")
+    _Nodes(store, base, lang).add(graph, {r["child"] for r in rows} | {r["parent"] for r in rows})
+    for row in rows:
+        graph.add_edge(row["parent"], row["child"], relation=row["relation"])
+    return graph
