@@ -280,3 +280,88 @@ def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sp
         click.echo(f"error: broken link {link!r} in {page}", err=True)
     click.echo(f"wrote {export.files} files ({export.bytes / 1e6:.1f} MB) to {out}", err=True)
     sys.exit(1 if export.broken else 0)
+
+
+ANALYSES = ("workload", "centrality", "key-person-risk", "theme-coverage", "communities")
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
+@click.option("--lang", type=click.Choice(["fi", "en"]), default="fi", show_default=True, help="Language of the labels.")
+@click.option("--section", type=click.Choice(["all", *ANALYSES]), default="all", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="csv takes one --section (workload when none is given).")
+@click.pass_obj
+def analyse(obj: Context, data: Path | None, lang: str, section: str, fmt: str) -> None:
+    """Who carries which goals: workload, centrality, key-person risk, theme coverage, communities."""
+    import csv
+    import io
+
+    from .analysis_report import analyses
+
+    try:
+        store = GoalStore.from_dataset(obj.dataset(data))
+    except InputError as error:
+        _fail(error)
+    if fmt == "csv" and section == "all":
+        section = "workload"
+    results = analyses(store, obj.base, lang, None if section == "all" else section)
+    if fmt == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        rows = results[section]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["empty"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: ("; ".join(map(str, v)) if isinstance(v, list) else json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
+                          for k, v in row.items()} for row in rows)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        for name, rows in results.items():
+            click.echo(f"== {name}")
+            if rows:
+                columns = [c for c in rows[0] if not c.endswith(("iri", "iris"))]
+                click.echo(table(columns, [[_show(row[c]) for c in columns] for row in rows]))
+            else:
+                click.echo("(none)")
+            click.echo()
+
+
+def _show(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["responsibility", "collaboration", "organisation"]))
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "cytoscape", "dot"]), default="graphml", show_default=True,
+              help="json: networkx node-link; cytoscape: Cytoscape.js JSON.")
+@click.option("--only", type=click.Choice(["all", "person", "group"]), default="all", show_default=True,
+              help="Collaboration between everyone, people only or groups only.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write [default: standard output].")
+@click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
+@click.option("--lang", type=click.Choice(["fi", "en"]), default="fi", show_default=True, help="Language of the labels.")
+@click.pass_obj
+def graph(obj: Context, kind: str, fmt: str, only: str, output: Path | None, data: Path | None, lang: str) -> None:
+    """Export a graph for Gephi, Cytoscape, Graphviz or your own code."""
+    from .graph_export import export
+    from .graphs import collaboration_graph, organisation_graph, responsibility_graph
+
+    try:
+        store = GoalStore.from_dataset(obj.dataset(data))
+    except InputError as error:
+        _fail(error)
+    if kind == "responsibility":
+        built = responsibility_graph(store, obj.base, lang)
+    elif kind == "collaboration":
+        built = collaboration_graph(store, obj.base, lang, kind=only)
+    else:
+        built = organisation_graph(store, obj.base, lang)
+    payload = export(built, fmt)
+    if output is None:
+        click.echo(payload, nl=False)
+    else:
+        write_atomically(output, payload)

@@ -1,0 +1,23 @@
+"""All analytics at once, as JSON-ready rows: what `kasograph analyse` and the analytics page show."""
+
+from __future__ import annotations
+
+from . import analytics
+from .graphs import collaboration_graph, responsibility_graph
+from .store import GoalStore
+
+
+def analyses(store: GoalStore, base: str, lang: str = "fi", only: str | None = None) -> dict[str, list[dict]]:
+    responsibility = responsibility_graph(store, base, lang)
+    collaboration = collaboration_graph(store, base, lang)
+    risk = analytics.key_person_risk(responsibility)
+    everything = {
+        "workload": lambda: analytics.workload(responsibility),
+        "centrality": lambda: analytics.centrality(collaboration),
+        "key-person-risk": lambda: [{"kind": "only party", "person": r["person"], "goals": 1, "goal_labels": [r["goal"]],
+                                     "iri": r["person_iri"], "goal_iris": [r["goal_iri"]]} for r in risk["single_party_goals"]]
+        + [{"kind": "only named person", **r} for r in risk["sole_named_person"]],
+        "theme-coverage": lambda: analytics.theme_coverage(responsibility),
+        "communities": lambda: analytics.communities(collaboration),
+    }
+    return {name: compute() for name, compute in everything.items() if only in (None, name)}
