@@ -22,6 +22,7 @@ from ..linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, descriptio
 from ..namespaces import DEFAULT_BASE, KG
 from . import i18n
 from .views import dataset as dataset_views
+from .views import graphs as graph_views
 from .views import pages, vocabulary
 from .views import sparql as sparql_views
 
@@ -104,6 +105,8 @@ def dispatch(path: str):
         name, dot, ext = path[len("questions/"):].rpartition(".")
         if dot and ext in ("csv", "json", "tsv", "xml") and name in saved.catalogue():
             return sparql_views.question_results(name, ext)
+    if path.startswith("graphs/") and not path.endswith(".html") and "." in path.rsplit("/", 1)[-1]:
+        return graph_views.download(path)
     if path == "search-index.json":
         return Response(json.dumps(pages.search_index(data), ensure_ascii=False), mimetype="application/json")
     for suffix, lang in PAGE_SUFFIXES.items():
@@ -150,6 +153,8 @@ def known(path: str) -> bool:
         return True
     if path.startswith("questions/"):
         return path[len("questions/"):] in saved.catalogue()
+    if path.startswith("graphs/") or path == "analytics":
+        return graph_views.known(path)
     if path.startswith("status/") and path[len("status/"):] in ("FullyAchieved", "PartiallyAchieved", "NotAchieved"):
         return True
     return goal_data().explorer().kind(iri_of(path)) is not None
@@ -162,6 +167,8 @@ def html_for(path: str, lang: str | None):
         return page(path, SPECIAL_PAGES[path], lang)
     if path.startswith("questions/"):
         return page(path, lambda: sparql_views.question_page(path[len("questions/"):]), lang)
+    if path.startswith("graphs/") or path == "analytics":
+        return page(path, lambda: graph_views.page(path), lang)
     return page(path, lambda: pages.resource(goal_data(), iri_of(path)), lang)
 
 
@@ -180,7 +187,8 @@ def rdf_for(path: str, fmt):
 
 def has_rdf(path: str) -> bool:
     """Whether a page also exists as RDF: resources, the vocabulary, the shapes, the VoID description."""
-    return path in ("def", "shapes", "void") or not (path in SPECIAL_PAGES or path.startswith("questions/"))
+    return path in ("def", "shapes", "void") or not (path in SPECIAL_PAGES or path.startswith(("questions/", "graphs/"))
+                                                     or path == "analytics")
 
 
 def alternates(path: str) -> dict[str, str]:

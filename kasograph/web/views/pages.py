@@ -22,7 +22,9 @@ def resource(data: GoalData, iri: str):
     if kind == "goal":
         return "goal.html", {"page": explorer.goal(iri), "jsonld": jsonld}
     if kind in AGENT_KINDS:
-        return "agent.html", {"page": explorer.agent(iri), "kind": kind, "jsonld": jsonld}
+        from .graphs import ego_svg
+
+        return "agent.html", {"page": explorer.agent(iri), "kind": kind, "jsonld": jsonld, "ego": ego_svg(iri)}
     if kind == "theme":
         return "goals.html", {"page": explorer.theme(iri), "kind": kind, "jsonld": jsonld}
     if kind == "status":

@@ -1,0 +1,130 @@
+"""The graph pages: responsibility and collaboration pictures with filters, analytics, and graph downloads."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, g
+
+from ... import analytics
+from ...analysis_report import analyses
+from ...graph_export import FORMATS, export
+from ...graphs import collaboration_graph, organisation_graph, responsibility_graph
+from ...linked_data import local_path
+from ...namespaces import KG
+from .. import pictures
+
+STATUSES = ("FullyAchieved", "PartiallyAchieved", "NotAchieved")
+COLLABORATION = {"": "all", "person": "person", "group": "group"}
+DOWNLOADS = {"responsibility": ("responsibility", "all"), "collaboration": ("collaboration", "all"),
+             "collaboration-person": ("collaboration", "person"), "collaboration-group": ("collaboration", "group"),
+             "organisation": ("organisation", "all")}
+EXTENSIONS = {"graphml": "graphml", "gexf": "gexf", "json": "json", "cytoscape.json": "cytoscape", "dot": "dot"}
+
+
+def _data():
+    return current_app.extensions["kasograph"]
+
+
+def known(path: str) -> bool:
+    """Whether `path` (without suffix) is a graph page."""
+    if path in ("graphs/responsibility", "analytics") or path.removeprefix("graphs/collaboration").lstrip("/") in COLLABORATION:
+        return path.startswith(("graphs/", "analytics"))
+    if path.startswith("graphs/responsibility/status/"):
+        return path.rsplit("/", 1)[1] in STATUSES
+    if path.startswith("graphs/responsibility/theme/"):
+        data = _data()
+        iri = data.base + path[len("graphs/responsibility/"):]
+        return data.explorer().kind(iri) == "theme"
+    return False
+
+
+def _link(iri: str) -> str | None:
+    from ..app import link_to
+
+    return link_to(iri)
+
+
+def _filters() -> dict:
+    data = _data()
+    explorer = data.explorer(g.lang)
+    home = explorer.home()
+    themes = [(theme, "graphs/responsibility/" + local_path(theme.iri, data.base)) for theme, _ in home.themes]
+    statuses = [(status, f"graphs/responsibility/status/{status.iri.rsplit('#', 1)[1]}") for status, _ in home.statuses]
+    return {"themes": themes, "statuses": statuses}
+
+
+def page(path: str):
+    data = _data()
+    if path == "analytics":
+        return analytics_page()
+    if path.startswith("graphs/collaboration"):
+        variant = path.removeprefix("graphs/collaboration").lstrip("/")
+        graph = collaboration_graph(data.store, data.base, g.lang, kind=COLLABORATION[variant])
+        name = "collaboration" + (f"-{variant}" if variant else "")
+        return "graph_collaboration.html", {"svg": pictures.collaboration_svg(graph, _link), "variant": variant,
+                                            "downloads": _downloads(name), "nodes": graph.number_of_nodes(),
+                                            "edges": graph.number_of_edges(), "jsonld": None}
+    theme = status = None
+    selected = None
+    if path.startswith("graphs/responsibility/status/"):
+        status = str(KG) + path.rsplit("/", 1)[1]
+        selected = data.explorer(g.lang).item(status)
+    elif path.startswith("graphs/responsibility/theme/"):
+        theme = data.base + path[len("graphs/responsibility/"):]
+        selected = data.explorer(g.lang).item(theme)
+    graph = responsibility_graph(data.store, data.base, g.lang, theme=theme, status=status)
+    goals = sum(1 for _, d in graph.nodes(data=True) if d["type"] == "goal")
+    return "graph_responsibility.html", {"svg": pictures.responsibility_svg(graph, _link), "selected": selected, "goals": goals,
+                                         "downloads": _downloads("responsibility"), **_filters(), "jsonld": None}
+
+
+def _downloads(name: str) -> list[tuple[str, str]]:
+    return [(label, f"graphs/{name}.{ext}") for ext, label in
+            (("graphml", "GraphML"), ("gexf", "GEXF"), ("json", "node-link JSON"), ("cytoscape.json", "Cytoscape.js JSON"), ("dot", "DOT"))]
+
+
+def analytics_page():
+    data = _data()
+    results = analyses(data.store, data.base, g.lang)
+    colours = {"FullyAchieved": pictures.STATUS_COLOURS["FullyAchieved"], "PartiallyAchieved": pictures.STATUS_COLOURS["PartiallyAchieved"],
+               "NotAchieved": pictures.STATUS_COLOURS["NotAchieved"]}
+    workload_rows = [(r["party"], _link(r["iri"]), {"FullyAchieved": r["fully_achieved"], "PartiallyAchieved": r["partially_achieved"],
+                                                     "NotAchieved": r["not_achieved"]}) for r in results["workload"]]
+    responsibility = responsibility_graph(data.store, data.base, g.lang)
+    by_theme = []
+    for theme, d in sorted(((n, d) for n, d in responsibility.nodes(data=True) if d["type"] == "theme"), key=lambda x: x[1]["label"]):
+        counts = {s: 0 for s in STATUSES}
+        for goal in responsibility.successors(theme):
+            counts[responsibility.nodes[goal].get("status", "")] = counts.get(responsibility.nodes[goal].get("status", ""), 0) + 1
+        by_theme.append((d["label"], _link(theme), counts))
+    status_labels = {s: data.explorer(g.lang).item(str(KG) + s).label.value for s in STATUSES}
+    return "analytics.html", {
+        "results": results, "workload_chart": pictures.bar_chart(workload_rows, colours),
+        "theme_chart": pictures.bar_chart(by_theme, colours), "status_labels": status_labels, "colours": colours,
+        "risk": analytics.key_person_risk(responsibility), "jsonld": None,
+    }
+
+
+def ego_svg(iri: str):
+    """The ego picture of an agent page: the agent and everyone they share goals with."""
+    data = _data()
+    graph = collaboration_graph(data.store, data.base, g.lang)
+    ego = analytics.ego_network(graph, iri)
+    if ego.number_of_nodes() < 2:
+        return None
+    return pictures.collaboration_svg(ego, _link, width=720, height=420, highlight=iri)
+
+
+def download(path: str):
+    name, _, ext = path[len("graphs/"):].partition(".")
+    if name not in DOWNLOADS or ext not in EXTENSIONS:
+        abort(404)
+    data = _data()
+    kind, only = DOWNLOADS[name]
+    if kind == "responsibility":
+        graph = responsibility_graph(data.store, data.base, g.lang)
+    elif kind == "collaboration":
+        graph = collaboration_graph(data.store, data.base, g.lang, kind=only)
+    else:
+        graph = organisation_graph(data.store, data.base, g.lang)
+    fmt = EXTENSIONS[ext]
+    return Response(export(graph, fmt), mimetype=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
