@@ -58,7 +58,8 @@ class Tab:
         self.page = self.context.new_page()
         self.failures: list[str] = []
         self.page.on("response", lambda r: r.status >= 400 and self.failures.append(f"{r.status} {r.url}"))
-        self.page.on("requestfailed", lambda r: self.failures.append(f"{r.failure} {r.url}"))
+        # A request cut short because the page moved on (ERR_ABORTED) is no failure of the server.
+        self.page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "") and self.failures.append(f"{r.failure} {r.url}"))
 
     def close(self):
         self.context.close()
