@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import networkx as nx
+
 from . import analytics
 from .graphs import collaboration_graph, responsibility_graph
 from .store import GoalStore
 
 
-def analyses(store: GoalStore, base: str, lang: str = "fi", only: str | None = None) -> dict[str, list[dict]]:
-    responsibility = responsibility_graph(store, base, lang)
-    collaboration = collaboration_graph(store, base, lang)
+def analyses(store: GoalStore, base: str, lang: str = "fi", only: str | None = None,
+             responsibility: nx.DiGraph | None = None) -> dict[str, list[dict]]:
+    """Every analysis (or `only` one) of the store; pass a responsibility graph already built to reuse it."""
+    if responsibility is None:
+        responsibility = responsibility_graph(store, base, lang)
+    collaboration = collaboration_graph(store, base, lang, responsibility=responsibility)
     risk = analytics.key_person_risk(responsibility)
     everything = {
         "workload": lambda: analytics.workload(responsibility),

@@ -61,7 +61,8 @@ class _Nodes:
 def _rows(store: GoalStore, sparql: str) -> list[dict[str, str]]:
     results = store.query(sparql)
     names = [v.value for v in results.variables]
-    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in results]
+    # A solution iterates its values in the order of the variables: twice as fast as row[name].
+    return [dict(zip(names, [term.value if term is not None else "" for term in row])) for row in results]
 
 
 def responsibility_graph(store: GoalStore, base: str, lang: str = "fi", *, theme: str | None = None,
@@ -85,12 +86,15 @@ def responsibility_graph(store: GoalStore, base: str, lang: str = "fi", *, theme
     return graph
 
 
-def collaboration_graph(store: GoalStore, base: str, lang: str = "fi", *, kind: str = "all") -> nx.Graph:
+def collaboration_graph(store: GoalStore, base: str, lang: str = "fi", *, kind: str = "all",
+                        responsibility: nx.DiGraph | None = None) -> nx.Graph:
     """Parties linked by the goals they share: `weight` = shared goals, `goals` = their IRIs.
 
-    `kind`: "all", "person" (people only) or "group" (groups and units only).
+    `kind`: "all", "person" (people only) or "group" (groups and units only). Pass the
+    `responsibility` graph when you have it already: it is what this one is made from.
     """
-    responsibility = responsibility_graph(store, base, lang)
+    if responsibility is None:
+        responsibility = responsibility_graph(store, base, lang)
     graph = nx.Graph(name=f"collaboration ({kind})")
 
     def keep(node: str) -> bool:

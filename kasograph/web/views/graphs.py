@@ -84,12 +84,12 @@ def _downloads(name: str) -> list[tuple[str, str]]:
 
 def analytics_page():
     data = _data()
-    results = analyses(data.store, data.base, g.lang)
+    responsibility = responsibility_graph(data.store, data.base, g.lang)
+    results = analyses(data.store, data.base, g.lang, responsibility=responsibility)
     colours = {"FullyAchieved": pictures.STATUS_COLOURS["FullyAchieved"], "PartiallyAchieved": pictures.STATUS_COLOURS["PartiallyAchieved"],
                "NotAchieved": pictures.STATUS_COLOURS["NotAchieved"]}
     workload_rows = [(r["party"], _link(r["iri"]), {"FullyAchieved": r["fully_achieved"], "PartiallyAchieved": r["partially_achieved"],
                                                      "NotAchieved": r["not_achieved"]}) for r in results["workload"]]
-    responsibility = responsibility_graph(data.store, data.base, g.lang)
     by_theme = []
     for theme, d in sorted(((n, d) for n, d in responsibility.nodes(data=True) if d["type"] == "theme"), key=lambda x: x[1]["label"]):
         counts = {s: 0 for s in STATUSES}
