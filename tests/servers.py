@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,33 +21,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_kasograph(url: str, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
-    """Poll `url` until our own server answers (waitress says `Server: kasograph`), or fail with its log."""
+def wait_until(url: str, ready: Callable, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
+    """Poll `url` until `ready(response)` holds — so that another program on the port cannot pass for ours."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"kasograph serve exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
+            pytest.fail(f"{process.args[:4]} exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.headers.get("Server") == "kasograph":
+                if ready(response):
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.1)
-    pytest.fail(f"kasograph serve did not answer at {url} within {seconds} s:\n{log.read_text(encoding='utf-8')}")
+    pytest.fail(f"{process.args[:4]} did not answer at {url} within {seconds} s:\n{log.read_text(encoding='utf-8')}")
+
+
+def wait_for_kasograph(url: str, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
+    """Wait until our own server answers (waitress says `Server: kasograph`)."""
+    wait_until(url, lambda response: response.headers.get("Server") == "kasograph", process, log, seconds)
 
 
 @contextlib.contextmanager
-def kasograph_server(log: Path, *options: str):
-    """`kasograph serve OPTIONS` on a free port; yields its base URL (no trailing slash)."""
-    port = free_port()
+def running(command: list[str], log: Path, ready_url: str, ready: Callable):
+    """Run `command` (its output to `log`) until the block ends; yield once `ready_url` is ready."""
     with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen([sys.executable, "-m", "kasograph", "serve", "--host", "127.0.0.1", "--port", str(port), *options],
-                                   stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     try:
-        wait_for_kasograph(base + "/", process, log)
-        yield base
+        wait_until(ready_url, ready, process, log)
+        yield process
     finally:
         process.terminate()
         try:
@@ -54,3 +57,13 @@ def kasograph_server(log: Path, *options: str):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def kasograph_server(log: Path, *options: str):
+    """`kasograph serve OPTIONS` on a free port; yields its base URL (no trailing slash)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "kasograph", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
+    with running(command, log, base + "/", lambda response: response.headers.get("Server") == "kasograph"):
+        yield base

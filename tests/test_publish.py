@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -14,7 +13,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 import pyoxigraph
 import pytest
 
-from .servers import free_port
+from .servers import free_port, running
 import rdflib
 
 GOAL_KEYS = ["oppimiskampus", "oppivelvollisuus", "perhekeskus", "huoltajien-osallisuus", "mielenterveysosaaminen",
@@ -38,34 +37,12 @@ def site(tmp_path_factory) -> Path:
 def site_url(site, tmp_path_factory):
     """The published folder behind `python -m http.server` on a free port; yields its base URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("http") / "http.log"
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                                    "--directory", str(site)], stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"http.server exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
-            try:
-                # a file only this site has, so that another server on the port cannot pass for ours
-                with urllib.request.urlopen(base + "download/kasograph.nq", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"http.server did not answer at {base}:\n{log.read_text(encoding='utf-8')}")
-            time.sleep(0.1)
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)]
+    # a file only this site has, so that another server on the port cannot pass for ours
+    with running(command, tmp_path_factory.mktemp("http") / "http.log", base + "download/kasograph.nq",
+                 lambda response: response.status == 200):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 class Links(HTMLParser):
