@@ -94,8 +94,9 @@ def serialize_graph(graph: Graph, fmt: RdfFormat) -> bytes:
 def dump(store: GoalStore, fmt: RdfFormat) -> bytes:
     """The whole store: graph formats keep the named graphs; Turtle merges them."""
     if fmt.engine.supports_datasets:
-        return store.store.dump(format=fmt.engine, prefixes=_PREFIX_MAP if fmt.name == "trig" else None)
-    return serialize((q.triple for q in store.store), fmt)
+        prefixes = _PREFIX_MAP if fmt.name == "trig" else None
+        return pyoxigraph.serialize(store.quads(), format=fmt.engine, prefixes=prefixes) or b""
+    return serialize(store.triples(), fmt)
 
 
 def publication_description(store: GoalStore, base: str, site: str, *, sparql_endpoint: str | None = None) -> Graph:
@@ -156,7 +157,7 @@ def publication_description(store: GoalStore, base: str, site: str, *, sparql_en
           { ?d dct:spatial ?s . ?s ?p ?o }
         }"""):
         graph.add(tuple(_to_rdflib(row[k]) for k in ("s", "p", "o")))
-    total = sum(1 for _ in store.store.quads_for_pattern(None, None, None, None))
+    total = len(store)
     graph.add((catalog, VOID.triples, Literal(total, datatype=XSD.integer)))
     graph.add((catalog, RDFS.seeAlso, URIRef(ONTOLOGY_IRI)))
     return graph

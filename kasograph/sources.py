@@ -89,7 +89,7 @@ def load_rdf_store(path: Path):
         raise InputError([Problem(str(path), f"unknown file type {path.suffix!r}", f"tuntematon tiedostotyyppi {path.suffix!r}")])
     store = GoalStore()
     try:
-        store.store.bulk_load(path=str(path), format=formats[1])
+        store.load_file(path, formats[1])
     except SyntaxError as error:
         raise InputError([Problem(str(path), f"not valid {formats[1].name}: {error.msg}", f"virheellinen {formats[1].name}: {error.msg}",
                                   line=error.lineno)]) from None

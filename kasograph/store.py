@@ -34,6 +34,13 @@ class GoalStore:
 
     A query without GRAPH sees the union of all graphs, which is what analysts
     expect; known prefixes (kg:, skos:, prov:, …) may be left out of queries.
+
+    The union is kept as the store's default graph, written once after each load
+    (`refresh_union`), rather than asked of Oxigraph with `use_default_graph_as_union`:
+    Oxigraph's union repeats a triple once per graph that holds it, so a person named
+    in two documents would be counted twice. A materialised union is a set, as in an
+    RDF merge (and as Fuseki's union graph). When the store holds no named graphs
+    (a plain Turtle file), the default graph is the data itself.
     """
 
     def __init__(self, store: pyoxigraph.Store | None = None):
@@ -48,9 +55,35 @@ class GoalStore:
     def load_dataset(self, dataset: Dataset) -> None:
         data = dataset.serialize(format="nquads")
         self.store.bulk_load(data.encode("utf-8") if isinstance(data, str) else data, format=pyoxigraph.RdfFormat.N_QUADS)
+        self.refresh_union()
+
+    def load_file(self, path: str, format: pyoxigraph.RdfFormat) -> None:
+        """An RDF file straight into the store (no rdflib objects: fast for millions of triples)."""
+        self.store.bulk_load(path=str(path), format=format)
+        self.refresh_union()
+
+    def refresh_union(self) -> None:
+        """Write the union of the named graphs into the default graph (a set: each triple once)."""
+        if self.has_named_graphs():
+            self.store.update("CLEAR DEFAULT; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+    def has_named_graphs(self) -> bool:
+        return next(iter(self.store.named_graphs()), None) is not None
+
+    def quads(self) -> Iterator[pyoxigraph.Quad]:
+        """The stored quads: those of the named graphs (the default graph is only their union),
+        or the default graph's when there are no named graphs."""
+        if not self.has_named_graphs():
+            return iter(self.store)
+        return (q for q in self.store if not isinstance(q.graph_name, pyoxigraph.DefaultGraph))
+
+    def triples(self) -> Iterator[pyoxigraph.Triple]:
+        """The distinct triples of all graphs (the union)."""
+        return (q.triple for q in self.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
 
     def __len__(self) -> int:
-        return len(self.store)
+        """Quads in the documents' graphs, as a dump holds them."""
+        return sum(1 for _ in self.quads())
 
     def query(self, sparql: str, *, params: dict[str, object] | None = None,
               default_graph: list[str] | None = None, named_graphs: list[str] | None = None):
@@ -65,8 +98,6 @@ class GoalStore:
             sparql = bind_parameters(sparql, params)
         if default_graph:
             options["default_graph"] = [pyoxigraph.NamedNode(g) for g in default_graph]
-        else:
-            options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in named_graphs]
         return self.store.query(sparql, prefixes=PREFIX_MAP, **options)

@@ -146,6 +146,46 @@ def test_service_is_refused_unless_allowed(endpoint):
         check("SELECT * WHERE { SERVICE <http://example.org/other> { ?s ?p ?o } }", ("http://example.org/sparql",))
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { service silent <http://127.0.0.1:9/s> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }",  # escapes apply before parsing
+    "SELECT * { ?a ?b ?c FILTER(?c<1)SERVICE<http://127.0.0.1:9/s>{?s ?p ?o} }",
+    "PREFIX ex: <http://127.0.0.1:9/>\nSELECT * { SERVICE ex:s { ?s ?p ?o } }",
+    "SELECT * { ?s ?p ?o } # a comment\n DELETE WHERE { ?s ?p ?o }",
+])
+def test_the_check_finds_service_and_updates_however_written(query):
+    with pytest.raises(QueryRefused):
+        check(query, ("http://example.org/sparql",))
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ex:service ?service . ?s ?p 'SERVICE <http://127.0.0.1:9/>' } # SERVICE <http://127.0.0.1:9/>",
+    "SELECT * WHERE { ?s ?p \"x\"@add . ?s ?p \'\'\'a \' INSERT \'\' b\'\'\' . ?s ?p _:delete }",
+    "SELECT * { ?s <http://example.org/a#SERVICE> ?o FILTER(?o < 3 && ?o > 1) }",
+])
+def test_the_check_does_not_take_words_in_names_and_texts_for_keywords(query):
+    check(query)
+
+
+def test_a_triple_in_two_documents_is_one_triple_of_the_union():
+    """Oxigraph's own union repeats a triple per graph; kasograph's default graph is a set."""
+    from rdflib import Dataset, Literal, URIRef
+
+    from kasograph.linked_data import DUMP_BY_SUFFIX, dump
+    from kasograph.store import GoalStore
+
+    dataset = Dataset()
+    for document in ("a", "b"):
+        dataset.graph(URIRef(f"http://example.org/graph/{document}")).add(
+            (URIRef("http://example.org/person/x"), URIRef("http://xmlns.com/foaf/0.1/name"), Literal("X")))
+    store = GoalStore.from_dataset(dataset)
+    assert store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": 1}]
+    assert store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == [{"n": 2}]
+    assert len(store) == 2
+    assert dump(store, DUMP_BY_SUFFIX["nq"]).decode().count("\n") == 2  # the union is not published as a third graph
+    assert dump(store, DUMP_BY_SUFFIX["ttl"]).decode().count("foaf:name") == 1
+
+
 def test_a_slow_query_is_stopped_while_others_are_answered(endpoint):
     slow: dict = {}
 
