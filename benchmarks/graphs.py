@@ -63,7 +63,7 @@ class _Replay(list):
 def measure(label: str, target: int) -> dict:
     data = data_file(label, target)
     store = CountingStore()
-    _, load_s = timed(lambda: store.store.bulk_load(path=str(data.path), format=pyoxigraph.RdfFormat.N_QUADS))
+    _, load_s = timed(lambda: store.load_file(data.path, pyoxigraph.RdfFormat.N_QUADS))
     responsibility, responsibility_s = timed(lambda: graphs.responsibility_graph(store, DEFAULT_BASE))
     collaboration, collaboration_s = timed(lambda: graphs.collaboration_graph(store, DEFAULT_BASE, responsibility=responsibility))
     organisation, organisation_s = timed(lambda: graphs.organisation_graph(store, DEFAULT_BASE))
