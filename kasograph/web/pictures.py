@@ -1,4 +1,4 @@
-"""Pictures of the graphs as SVG, drawn on the server from networkx layouts.
+"""Pictures of the graphs as SVG, drawn on the server: columns, or a force layout in plain Python.
 
 No JavaScript and no CDN: the SVG sits in the page, every node is a link to its
 page and shows its full label on hover (`<title>`), so the pictures work in the
@@ -7,6 +7,8 @@ static site as well. Labels are cut to fit; the hover text is whole.
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Callable
 
 import networkx as nx
@@ -76,26 +78,29 @@ def collaboration_svg(graph: nx.Graph, link: Link, *, width: int = 940, height: 
         return _svg(width, 60, "collaboration", [], [])
     margin_left, margin_right, margin_y = 30, 200, 30
     boxes = _component_boxes(graph, width - margin_left - margin_right, height - 2 * margin_y)
+    rank = {node: i for i, node in enumerate(graph)}  # a component is a set: lay it out in the graph's order
     positions: dict[str, tuple[float, float]] = {}
     for component, (bx, by, bw, bh) in boxes:
-        sub = graph.subgraph(component)
-        layout = nx.spring_layout(sub, seed=seed, weight="weight", k=2.2 / max(1, len(component)) ** 0.5) if len(component) > 1 else {
-            next(iter(component)): (0.0, 0.0)}
+        layout = force_layout(graph, sorted(component, key=rank.__getitem__), seed=seed)
         xs, ys = [p[0] for p in layout.values()], [p[1] for p in layout.values()]
-        span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+        low_x, low_y = min(xs), min(ys)
+        span_x, span_y = (max(xs) - low_x) or 1, (max(ys) - low_y) or 1
         for node, (px, py) in layout.items():
-            fx = (px - min(xs)) / span_x if len(component) > 1 else 0.5
-            fy = (py - min(ys)) / span_y if len(component) > 1 else 0.5
+            fx = (px - low_x) / span_x if len(component) > 1 else 0.5
+            fy = (py - low_y) / span_y if len(component) > 1 else 0.5
             positions[node] = (margin_left + bx + fx * bw, margin_y + by + fy * bh)
 
     def place(node: str) -> tuple[float, float]:
         return positions[node]
 
     edges = []
+    # 1.5 px more per shared goal, but never wider than 12 px: on a large dataset two parties may share hundreds.
+    heaviest = max((data.get("weight", 1) for _, _, data in graph.edges(data=True)), default=1)
+    per_goal = 1.5 if heaviest <= 8 else 10.5 / (heaviest - 1)
     for a, b, data in graph.edges(data=True):
         (x1, y1), (x2, y2) = place(a), place(b)
         weight = data.get("weight", 1)
-        edges.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke-width="{1 + 1.5 * (weight - 1):.1f}">'
+        edges.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke-width="{1 + per_goal * (weight - 1):.1f}">'
                      f'<title>{escape(graph.nodes[a]["label"])} – {escape(graph.nodes[b]["label"])}: {weight}</title></line>')
     nodes = []
     for node, data in graph.nodes(data=True):
@@ -105,6 +110,94 @@ def collaboration_svg(graph: nx.Graph, link: Link, *, width: int = 940, height: 
                            TYPE_COLOURS.get(data["type"], "#999"), radius=radius, limit=34,
                            css=data["type"] + (" ego" if node == highlight else "")))
     return _svg(width, height, "collaboration", edges, nodes)
+
+
+EXACT_REPULSION = 80  # up to this many nodes every pair repels; above, only near pairs (a grid finds them)
+
+
+def force_layout(graph: nx.Graph, nodes: list | None = None, *, seed: int = 1, iterations: int = 50,
+                 weight: str = "weight") -> dict[str, tuple[float, float]]:
+    """Fruchterman–Reingold placement of the undirected `graph`, or of its `nodes`, in plain Python: no numpy, no scipy.
+
+    The force model and cooling are those of networkx's `spring_layout` (which needs
+    numpy, and scipy from 500 nodes on — neither is a dependency of kasograph). The
+    start is drawn from `seed` in the order of `nodes` (default: the graph's): give a
+    list in a fixed order, not a set, and the same graph gets the same picture in
+    every process, whatever the hash seed. Above `EXACT_REPULSION` nodes a node is
+    pushed only by those nearer than 2k, found through a grid of 2k cells
+    (Fruchterman and Reingold's own speed-up), so a step costs about
+    O(nodes + edges), not O(nodes²). Coordinates are in units of k, the ideal edge
+    length; callers rescale.
+    """
+    order = list(graph if nodes is None else nodes)
+    count = len(order)
+    if count <= 1:
+        return {n: (0.0, 0.0) for n in order}
+    index = {n: i for i, n in enumerate(order)}
+    edges = [(index[a], index[b], float(data.get(weight, 1) or 1)) for a, b, data in graph.edges(order, data=True)
+             if a in index and b in index and a != b]
+    rng = random.Random(seed)
+    side = math.sqrt(count)  # about one k² of room per node from the start
+    xs = [rng.random() * side for _ in range(count)]
+    ys = [rng.random() * side for _ in range(count)]
+    cutoff = 2.0 if count > EXACT_REPULSION else math.inf
+    limit = cutoff * cutoff
+    temperature = 0.1 * side
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        fx, fy = [0.0] * count, [0.0] * count
+        for group, others in _neighbourhoods(xs, ys, cutoff):
+            for a, i in enumerate(group):
+                xi, yi = xs[i], ys[i]
+                pushed_x = pushed_y = 0.0
+                for j in (group[a + 1:] if others is None else others):
+                    dx, dy = xi - xs[j], yi - ys[j]
+                    d2 = dx * dx + dy * dy
+                    if d2 >= limit:
+                        continue
+                    push = 1.0 / (d2 if d2 > 1e-4 else 1e-4)  # k²/d along the unit vector: (dx, dy)·k²/d²
+                    pushed_x += dx * push
+                    pushed_y += dy * push
+                    fx[j] -= dx * push
+                    fy[j] -= dy * push
+                fx[i] += pushed_x
+                fy[i] += pushed_y
+        for i, j, w in edges:
+            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
+            pull = w * max(math.sqrt(dx * dx + dy * dy), 0.01)  # w·d²/k along the unit vector
+            fx[i] -= dx * pull
+            fy[i] -= dy * pull
+            fx[j] += dx * pull
+            fy[j] += dy * pull
+        moved = 0.0
+        for i in range(count):
+            length = max(math.hypot(fx[i], fy[i]), 0.01)
+            step = temperature / length
+            xs[i] += fx[i] * step
+            ys[i] += fy[i] * step
+            moved += (fx[i] * step) ** 2 + (fy[i] * step) ** 2
+        temperature -= cooling
+        if math.sqrt(moved) / count < 1e-4 * side:
+            break
+    return {n: (xs[i], ys[i]) for i, n in enumerate(order)}
+
+
+def _neighbourhoods(xs: list[float], ys: list[float], cutoff: float):
+    """(group, others) to cover every pair of points nearer than `cutoff` once: pairs within `group` when `others`
+    is None, else every point of `group` with every point of `others`. One group of all points if `cutoff` is
+    infinite; else the cells of a `cutoff` grid, each with itself and half its neighbours."""
+    if math.isinf(cutoff):
+        yield list(range(len(xs))), None
+        return
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i in range(len(xs)):
+        cells.setdefault((math.floor(xs[i] / cutoff), math.floor(ys[i] / cutoff)), []).append(i)
+    for (cx, cy), members in cells.items():
+        yield members, None
+        for ox, oy in ((1, 0), (1, 1), (0, 1), (-1, 1)):
+            others = cells.get((cx + ox, cy + oy))
+            if others:
+                yield members, others
 
 
 def _component_boxes(graph: nx.Graph, width: float, height: float) -> list[tuple[set, tuple[float, float, float, float]]]:

@@ -24,17 +24,38 @@ def _data():
     return current_app.extensions["kasograph"]
 
 
+RESPONSIBILITY = "graphs/responsibility"
+# Every graph page but the theme filters (those depend on the data): path → what it shows.
+PAGES = {"analytics": ("analytics", None), RESPONSIBILITY: ("responsibility", None),
+         **{f"{RESPONSIBILITY}/status/{status}": ("status", status) for status in STATUSES},
+         **{"graphs/collaboration" + (f"/{variant}" if variant else ""): ("collaboration", variant) for variant in COLLABORATION}}
+_THEMES = "SELECT DISTINCT ?theme WHERE { ?goal a kg:Goal ; kg:theme ?theme }"
+
+
+def _theme_pages() -> dict[str, str]:
+    """Path → theme IRI of every theme filter: one per theme that has goals and a page of its own (an IRI under the base)."""
+    data = _data()
+    themes = (row["theme"].value for row in data.store.query(_THEMES))
+    return {f"{RESPONSIBILITY}/{local_path(theme, data.base)}": theme for theme in themes
+            if theme.startswith(data.base) and len(theme) > len(data.base)}
+
+
+def _parse(path: str) -> tuple[str, str | None] | None:
+    """What the graph page at `path` (without suffix) shows, or None if there is no such page.
+
+    (kind, which): which collaboration variant, status name or theme IRI. Exact: only the
+    paths the pages link to, nothing that merely starts or ends like one of them.
+    """
+    if path in PAGES:
+        return PAGES[path]
+    if path.startswith(RESPONSIBILITY + "/") and path in (themes := _theme_pages()):
+        return "theme", themes[path]
+    return None
+
+
 def known(path: str) -> bool:
     """Whether `path` (without suffix) is a graph page."""
-    if path in ("graphs/responsibility", "analytics") or path.removeprefix("graphs/collaboration").lstrip("/") in COLLABORATION:
-        return path.startswith(("graphs/", "analytics"))
-    if path.startswith("graphs/responsibility/status/"):
-        return path.rsplit("/", 1)[1] in STATUSES
-    if path.startswith("graphs/responsibility/theme/"):
-        data = _data()
-        iri = data.base + path[len("graphs/responsibility/"):]
-        return data.explorer().kind(iri) == "theme"
-    return False
+    return _parse(path) is not None
 
 
 def _link(iri: str) -> str | None:
@@ -47,29 +68,33 @@ def _filters() -> dict:
     data = _data()
     explorer = data.explorer(g.lang)
     home = explorer.home()
-    themes = [(theme, "graphs/responsibility/" + local_path(theme.iri, data.base)) for theme, _ in home.themes]
-    statuses = [(status, f"graphs/responsibility/status/{status.iri.rsplit('#', 1)[1]}") for status, _ in home.statuses]
+    pages = {iri: path for path, iri in _theme_pages().items()}
+    themes = [(theme, pages[theme.iri]) for theme, _ in home.themes if theme.iri in pages]
+    statuses = [(status, f"{RESPONSIBILITY}/status/{status.iri.rsplit('#', 1)[1]}") for status, _ in home.statuses]
     return {"themes": themes, "statuses": statuses}
 
 
 def page(path: str):
     data = _data()
-    if path == "analytics":
+    shown = _parse(path)
+    if shown is None:
+        abort(404)
+    kind, which = shown
+    if kind == "analytics":
         return analytics_page()
-    if path.startswith("graphs/collaboration"):
-        variant = path.removeprefix("graphs/collaboration").lstrip("/")
-        graph = collaboration_graph(data.store, data.base, g.lang, kind=COLLABORATION[variant])
-        name = "collaboration" + (f"-{variant}" if variant else "")
-        return "graph_collaboration.html", {"svg": pictures.collaboration_svg(graph, _link), "variant": variant,
+    if kind == "collaboration":
+        graph = collaboration_graph(data.store, data.base, g.lang, kind=COLLABORATION[which])
+        name = "collaboration" + (f"-{which}" if which else "")
+        return "graph_collaboration.html", {"svg": pictures.collaboration_svg(graph, _link), "variant": which,
                                             "downloads": _downloads(name), "nodes": graph.number_of_nodes(),
                                             "edges": graph.number_of_edges(), "jsonld": None}
     theme = status = None
     selected = None
-    if path.startswith("graphs/responsibility/status/"):
-        status = str(KG) + path.rsplit("/", 1)[1]
+    if kind == "status":
+        status = str(KG) + which
         selected = data.explorer(g.lang).item(status)
-    elif path.startswith("graphs/responsibility/theme/"):
-        theme = data.base + path[len("graphs/responsibility/"):]
+    elif kind == "theme":
+        theme = which
         selected = data.explorer(g.lang).item(theme)
     graph = responsibility_graph(data.store, data.base, g.lang, theme=theme, status=status)
     goals = sum(1 for _, d in graph.nodes(data=True) if d["type"] == "goal")
