@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -207,3 +209,86 @@ def test_no_horizontal_scrolling_on_a_phone(server, phone, path):
     assert widths[1] == 375
     assert widths[0] <= widths[1] + 1, f"{path}: page is {widths[0]} px wide on a {widths[1]} px screen"
     assert phone.failures == []
+
+
+GOALS_AND_NAMES = ("SELECT ?goal ?name WHERE { ?goal a kg:Goal ; prov:wasAttributedTo ?p . ?p foaf:name ?name } "
+                   "ORDER BY ?name")  # no PREFIX lines: the endpoint supplies its default prefixes
+
+
+def test_run_a_query_with_ctrl_enter_follow_a_result_and_download_the_csv(server, tab, tmp_path):
+    page = tab.page
+    page.goto(server + "/query.en.html")
+    editor = page.locator("#query-form textarea[name=query]")
+    expect(editor).to_have_value(re.compile(r"^PREFIX kg: "))  # pre-filled with the prefixes and an example
+    editor.fill(GOALS_AND_NAMES)
+    editor.press("Control+Enter")
+    page.wait_for_url(re.compile(r"/query\.en\.html\?query="))
+    assert parse_qs(urlsplit(page.url).query) == {"query": [GOALS_AND_NAMES]}  # a shareable URL
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    results = page.locator("table.results")
+    expect(results.locator("thead th")).to_have_text(["goal", "name"])
+    expect(results.locator("tbody tr")).to_have_count(20)
+    expect(editor).to_have_value(GOALS_AND_NAMES)
+
+    first = results.locator("tbody tr").first.locator("td").first.get_by_role("link")
+    label = first.inner_text()
+    href = first.get_attribute("href")
+    assert re.fullmatch(r"goal/vantaa-kaso-2021/[a-z0-9-]+\.en\.html", href), href
+    first.click()
+    page.wait_for_url(f"**/{href}")
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("h1")).to_have_text(label)
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"/query\.en\.html\?query="))
+    expect(results.locator("tbody tr")).to_have_count(20)
+    formats = page.locator("p.formats")
+    expect(formats.get_by_role("link")).to_have_text(["json", "xml", "csv", "tsv", "csv (Excel)"])
+    with page.expect_download() as info:
+        formats.get_by_role("link", name="csv", exact=True).click()
+    download = info.value
+    assert parse_qs(urlsplit(download.url).query) == {"query": [GOALS_AND_NAMES], "format": ["csv"]}
+    saved = tmp_path / "goals.csv"
+    download.save_as(saved)
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "goal,name"
+    assert len(lines) == 21
+    assert all(line.startswith("https://w3id.org/kasograph/id/goal/vantaa-kaso-2021/") for line in lines[1:])
+    assert tab.failures == []
+
+
+def test_a_malformed_query_shows_the_error_and_keeps_the_text(server, tab):
+    page = tab.page
+    page.goto(server + "/query.en.html")
+    editor = page.locator("#query-form textarea[name=query]")
+    broken = "SELECT ?x WHERE { ?x a }"
+    editor.fill(broken)
+    editor.press("Control+Enter")
+    page.wait_for_url(re.compile(r"/query\.en\.html\?query="))
+    expect(page.locator("p.error")).to_be_visible()
+    expect(page.locator("p.error")).to_contain_text("Error")
+    expect(page.locator("table.results")).to_have_count(0)
+    expect(editor).to_have_value(broken)
+    assert tab.failures == []
+
+
+def test_a_saved_question_with_another_person(server, tab):
+    page = tab.page
+    page.goto(server + "/questions.en.html")
+    page.locator("ul.questions").get_by_role("link", name="Goals of a person", exact=True).click()
+    page.wait_for_url("**/questions/goals-of-person.en.html")
+    expect(page.locator("h1")).to_have_text("Goals of a person")
+    person = page.locator("form.parameters input[name=person]")
+    expect(person).to_have_value("Tuija Harakka")  # the question's default
+    person.fill("Ari Ranki")
+    page.locator("form.parameters button[type=submit]").click()
+    page.wait_for_url("**/questions/goals-of-person.en.html?person=Ari+Ranki")
+    expect(person).to_have_value("Ari Ranki")
+    rows = page.locator("table.results tbody tr")
+    expect(rows).to_have_count(3)
+    for link in rows.locator("td:first-child a").all():
+        assert re.fullmatch(r"\.\./goal/vantaa-kaso-2021/[a-z0-9-]+\.en\.html", link.get_attribute("href"))
+    expect(page.locator("p.formats").get_by_role("link", name="csv", exact=True)).to_have_attribute(
+        "href", "goals-of-person.csv?person=Ari+Ranki")
+    assert tab.failures == []
+
