@@ -292,3 +292,19 @@ def test_a_saved_question_with_another_person(server, tab):
         "href", "goals-of-person.csv?person=Ari+Ranki")
     assert tab.failures == []
 
+
+@pytest.mark.parametrize("suffix", [".html", ".en.html"])
+def test_click_a_person_in_the_collaboration_picture(server, tab, suffix):
+    page = tab.page
+    page.goto(f"{server}/graphs/collaboration{suffix}")
+    picture = page.locator("svg.picture.collaboration")
+    expect(picture).to_be_visible()
+    # The node is a link around the person's circle and name; the click goes to the circle, as a visitor's would.
+    node = picture.locator("a").filter(has=page.locator("g.node.person")).filter(has_text="Tuija Harakka")
+    expect(node).to_have_count(1)
+    node.locator("circle").click()
+    page.wait_for_url(f"**/{PERSON}{suffix}")
+    assert urlsplit(page.url).path == f"/{PERSON}{suffix}"
+    expect(page.locator("h1")).to_have_text("Tuija Harakka")
+    expect(page.locator("html")).to_have_attribute("lang", "en" if suffix == ".en.html" else "fi")
+    assert tab.failures == []
