@@ -130,3 +130,27 @@ def test_hostile_text_is_escaped(document_copy):
     embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
     assert "</script>" not in embedded and "<\\/script>" in embedded
     assert page.count("pitkä") >= 2000
+
+
+def _ran(page: str) -> list[str]:
+    """The traces a query run leaves on the query page: an answer, an error, a table of results or download links."""
+    return re.findall(r'<p class="(?:answer|error|formats)"|<table class="results"', page)
+
+
+def test_an_empty_or_blank_query_is_not_run():
+    from kasograph.web import create_app
+
+    app = create_app()
+    client = app.test_client()
+    try:
+        for blank in ("", "   ", "\n\t \r\n"):
+            response = client.get("/query.en.html", query_string={"query": blank})
+            assert response.status_code == 200
+            assert _ran(response.text) == [], repr(blank)  # no "Answer: no", no empty table, no downloads
+            assert "kasograph_pool" not in app.extensions, "a blank query started the query workers"
+            assert re.search(r"<textarea[^>]*>(.*?)</textarea>", response.text, flags=re.S).group(1) == blank  # kept as typed
+        answered = client.get("/query.en.html", query_string={"query": "ASK { ?goal a kg:Goal }"}).text
+        assert '<p class="answer">yes</p>' in answered and _ran(answered)  # what the blank ones must not show
+    finally:
+        if "kasograph_pool" in app.extensions:
+            app.extensions["kasograph_pool"].close()

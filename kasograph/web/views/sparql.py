@@ -183,9 +183,11 @@ def _cell(term: dict | None, labels) -> dict:
 
 def query_page():
     query = request.args.get("query")
-    context = {"query": query if query is not None else sparql_prefixes_text() + EXAMPLE, "ran": query is not None,
-               "result": run_for_page(query) if query else None, "prefixes": sparql_prefixes(),
-               "downloads": _download_links(query) if query else [], "jsonld": None}
+    # An empty or blank query (the form sent with the editor cleared) is not run: no answer, no downloads.
+    ran = bool(query and query.strip())
+    context = {"query": query if query is not None else sparql_prefixes_text() + EXAMPLE, "ran": ran,
+               "result": run_for_page(query) if ran else None, "prefixes": sparql_prefixes(),
+               "downloads": _download_links(query) if ran else [], "jsonld": None}
     return "query.html", context
 
 
