@@ -15,17 +15,37 @@ from .errors import InputError
 from .namespaces import DEFAULT_BASE
 from .output import compact, table
 from .sources import load_dataset
+from .goaldata import GoalData
+from .storage import StoreDirectory, default_store_path
 from .store import GRAPH_FORMATS, RESULT_FORMATS, GoalStore, to_python
 
-SOURCE_HELP = "A document folder, a goal table (.csv) or an RDF file; the bundled dataset when left out."
+SOURCE_HELP = ("A document folder, a goal table (.csv) or an RDF file; when left out, the store "
+               "(if anything was imported), else the bundled dataset.")
 
 
 class Context:
-    def __init__(self, base: str):
+    def __init__(self, base: str, store: Path | None):
         self.base = base
+        self.store_path = store
+
+    @property
+    def directory(self) -> StoreDirectory:
+        """The store directory: --store, $KASOGRAPH_STORE, or the user's data folder."""
+        return StoreDirectory(self.store_path or default_store_path())
 
     def dataset(self, source: Path | None, *, vocabulary: bool = True):
+        """An rdflib dataset of a source; without one, of the store if it holds anything, else of the bundled data."""
+        if source is None and self.directory.exists():
+            from .sources import dataset_from_store
+
+            return dataset_from_store(self.goal_data(None).store, vocabulary=vocabulary)
         return load_dataset(source, self.base, vocabulary=vocabulary)
+
+    def goal_data(self, source: Path | None) -> GoalData:
+        return GoalData.open(source, self.base, self.directory.path)
+
+    def goal_store(self, source: Path | None) -> GoalStore:
+        return self.goal_data(source).store
 
 
 def _fail(error: InputError) -> None:
@@ -37,11 +57,14 @@ def _fail(error: InputError) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--base", envvar="KASOGRAPH_BASE", default=DEFAULT_BASE, show_default=True,
               help="IRI base of the data (also from $KASOGRAPH_BASE).")
+@click.option("--store", envvar="KASOGRAPH_STORE", type=click.Path(file_okay=False, path_type=Path),
+              help="Store directory that `import` writes and every command reads (also from $KASOGRAPH_STORE) "
+                   "[default: kasograph/store in the user's data folder].")
 @click.version_option(package_name="kasograph")
 @click.pass_context
-def main(ctx: click.Context, base: str) -> None:
+def main(ctx: click.Context, base: str, store: Path | None) -> None:
     """kasograph: a city division's goals, metrics and responsible parties as a validated knowledge graph."""
-    ctx.obj = Context(base)
+    ctx.obj = Context(base, store)
 
 
 @main.command()
@@ -134,7 +157,7 @@ def query(obj: Context, sparql: str | None, query_file, saved: str | None, param
             sparql = query_file.read()
         if not sparql:
             raise click.UsageError("give a query as an argument, with -f FILE or with --saved NAME")
-        store = GoalStore.from_dataset(obj.dataset(data))
+        store = obj.goal_store(data)
     except InputError as error:
         _fail(error)
     try:
@@ -195,7 +218,7 @@ def stats(obj: Context, data: Path | None, lang: str, fmt: str) -> None:
     from .stats import statistics
 
     try:
-        store = GoalStore.from_dataset(obj.dataset(data))
+        store = obj.goal_store(data)
     except InputError as error:
         _fail(error)
     counts = statistics(store, lang)
@@ -246,8 +269,8 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
     from .web import create_app
 
     try:
-        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "SITE_URL": site_url,
-                          "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": workers, "SPARQL_SERVICE_ALLOWLIST": services})
+        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
+                          "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": workers, "SPARQL_SERVICE_ALLOWLIST": services})
     except InputError as error:
         _fail(error)
     click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
@@ -271,7 +294,7 @@ def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sp
     from .web.static_site import write_static_site
 
     try:
-        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None,
+        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
                           "SITE_URL": site_url or "http://localhost/", "SPARQL_ENDPOINT_URL": sparql_endpoint})
     except InputError as error:
         _fail(error)
@@ -300,7 +323,7 @@ def analyse(obj: Context, data: Path | None, lang: str, section: str, fmt: str) 
     from .analysis_report import analyses
 
     try:
-        store = GoalStore.from_dataset(obj.dataset(data))
+        store = obj.goal_store(data)
     except InputError as error:
         _fail(error)
     if fmt == "csv" and section == "all":
@@ -351,7 +374,7 @@ def graph(obj: Context, kind: str, fmt: str, only: str, output: Path | None, dat
     from .graphs import collaboration_graph, organisation_graph, responsibility_graph
 
     try:
-        store = GoalStore.from_dataset(obj.dataset(data))
+        store = obj.goal_store(data)
     except InputError as error:
         _fail(error)
     if kind == "responsibility":
@@ -365,3 +388,76 @@ def graph(obj: Context, kind: str, fmt: str, only: str, output: Path | None, dat
         click.echo(payload, nl=False)
     else:
         write_atomically(output, payload)
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only errors.")
+@click.pass_obj
+def import_(obj: Context, source: Path, quiet: bool) -> None:
+    """Import a document into the store: read, build, validate, store — all or nothing.
+
+    Importing a document that is already stored (same document id) replaces it.
+    """
+    from .importer import ValidationFailed, import_document
+
+    directory = obj.directory
+    steps = ("reading", "building", "validating", "storing")
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(step: str) -> None:
+        if show:
+            done = steps.index(step) if step in steps else 0
+            bar = "#" * (done * 5) + "-" * ((len(steps) - done) * 5)
+            click.echo(f"\r[{bar}] {step}…{' ' * 12}", err=True, nl=False)
+
+    try:
+        result = import_document(source, directory, obj.base, progress=progress)
+    except InputError as error:
+        if show:
+            click.echo(err=True)
+        _fail(error)
+    except ValidationFailed as failure:
+        if show:
+            click.echo(err=True)
+        click.echo(failure.report.text(), err=True)
+        click.echo(f"error: {source} breaks the shapes; nothing was stored in {directory.path}", err=True)
+        sys.exit(1)
+    if show:
+        click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning.message() if callable(getattr(warning, 'message', None)) else warning}", err=True)
+    stored = result.document
+    click.echo(f"{'replaced' if result.replaced else 'imported'} {stored.id} ({stored.title}, {stored.year}): "
+               f"{stored.triples} triples in {result.seconds:.2f} s into {directory.path}", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def documents(obj: Context, fmt: str) -> None:
+    """List the documents in the store: id, title, year, triples, when imported, from what."""
+    directory = obj.directory
+    stored = sorted(directory.manifest().documents.values(), key=lambda d: (d.year or 0, d.id))
+    if fmt == "json":
+        click.echo(json.dumps([vars(d) for d in stored], ensure_ascii=False, indent=2))
+        return
+    if not stored:
+        click.echo(f"(no documents in {directory.path}; the commands use the bundled dataset)", err=True)
+        return
+    click.echo(table(["id", "title", "year", "triples", "imported at", "source"],
+                     [[d.id, d.title, str(d.year or ""), str(d.triples), d.imported_at, d.source] for d in stored]))
+
+
+@main.command()
+@click.argument("document_id")
+@click.pass_obj
+def remove(obj: Context, document_id: str) -> None:
+    """Remove a document (by its id, see `kasograph documents`) from the store."""
+    from .importer import remove_document
+
+    try:
+        removed = remove_document(obj.directory, document_id)
+    except InputError as error:
+        _fail(error)
+    click.echo(f"removed {removed.id} ({removed.title}, {removed.triples} triples) from {obj.directory.path}", err=True)

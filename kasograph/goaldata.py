@@ -11,6 +11,7 @@ from .iris import Iris
 from .namespaces import DEFAULT_BASE
 from .records import Document
 from .sources import bundled_documents, is_table_source, load_rdf_store
+from .storage import StoreDirectory, default_store_path
 from .store import GoalStore
 from .table import read_document
 
@@ -18,14 +19,38 @@ from .table import read_document
 class GoalData:
     """The store, the documents' verbatim source texts and a search index, for one IRI base."""
 
-    def __init__(self, store: GoalStore, base: str = DEFAULT_BASE, source_texts: dict[str, str] | None = None):
+    def __init__(self, store: GoalStore, base: str = DEFAULT_BASE, source_texts: dict[str, str] | None = None,
+                 directory: StoreDirectory | None = None, generation: str | None = None):
         self.store = store
         self.base = base
         self.source_texts = source_texts or {}
+        self.directory = directory  # the store directory this was opened from, if any
+        self.generation = generation
 
     @classmethod
-    def open(cls, source: Path | None = None, base: str = DEFAULT_BASE) -> "GoalData":
-        """The bundled documents (no source), a document folder or table, or an RDF file."""
+    def from_directory(cls, directory: StoreDirectory, base: str = DEFAULT_BASE) -> "GoalData":
+        """The current generation of a store directory, read-only."""
+        generation, store = directory.open()
+        manifest = directory.manifest(generation)
+        return cls(GoalStore(store, path=directory.generation_path(generation)), base, directory.source_texts(manifest),
+                   directory, generation)
+
+    def is_current(self) -> bool:
+        """False when an import has published a newer generation of the store directory since this was opened."""
+        return self.directory is None or self.directory.current() in (None, self.generation)
+
+    def fresh(self) -> "GoalData":
+        """This data, or the store directory's newer generation if an import published one since."""
+        return self if self.is_current() else GoalData.from_directory(self.directory, self.base)
+
+    @classmethod
+    def open(cls, source: Path | None = None, base: str = DEFAULT_BASE, store: Path | None = None) -> "GoalData":
+        """A document folder or table, or an RDF file (`source`); else the store directory (`store`,
+        or the default one) if anything was imported into it; else the bundled documents."""
+        if source is None:
+            directory = StoreDirectory(store) if store is not None else StoreDirectory(default_store_path())
+            if directory.exists():
+                return cls.from_directory(directory, base)
         if source is not None and not is_table_source(Path(source)):
             return cls(load_rdf_store(Path(source)), base)
         documents = bundled_documents() if source is None else [read_document(Path(source))]

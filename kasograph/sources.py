@@ -94,3 +94,14 @@ def load_rdf_store(path: Path):
         raise InputError([Problem(str(path), f"not valid {formats[1].name}: {error.msg}", f"virheellinen {formats[1].name}: {error.msg}",
                                   line=error.lineno)]) from None
     return store
+
+
+def dataset_from_store(store, *, vocabulary: bool = True) -> Dataset:
+    """An rdflib dataset of what a store holds (its named graphs, as a dump has them)."""
+    from .namespaces import VOCABULARY_GRAPH
+
+    quads = (q for q in store.quads() if vocabulary or getattr(q.graph_name, "value", None) != VOCABULARY_GRAPH)
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    dataset.parse(data=pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"", format="nquads")
+    return dataset

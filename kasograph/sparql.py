@@ -109,10 +109,14 @@ def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> None:
                 raise QueryRefused(f"SERVICE {target[1]} is not on this server's allow-list")
 
 
-def _worker(connection, data_file: str) -> None:
-    """A worker process: load the data once, then answer queries until the pipe closes."""
-    store = pyoxigraph.Store()
-    store.bulk_load(path=data_file, format=pyoxigraph.RdfFormat.N_QUADS)
+def _worker(connection, data: str) -> None:
+    """A worker process: open the on-disk store read-only (a folder) or load the data once (an N-Quads
+    file), then answer queries until the pipe closes."""
+    if os.path.isdir(data):
+        store = pyoxigraph.Store.read_only(data)
+    else:
+        store = pyoxigraph.Store()
+        store.bulk_load(path=data, format=pyoxigraph.RdfFormat.N_QUADS)
     connection.send(("ready",))
     while True:
         try:
@@ -197,16 +201,21 @@ class QueryPool:
     workers: int = 2
     timeout: float = 10.0
     _idle: queue.Queue = field(default_factory=queue.Queue, init=False)
-    _data_file: str = field(default="", init=False)
+    _data: str = field(default="", init=False)  # what workers open: the on-disk store, or an N-Quads copy
+    _temporary: bool = field(default=False, init=False)
     _context: object = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _all: list = field(default_factory=list, init=False)
     _closed: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
-        handle, self._data_file = tempfile.mkstemp(prefix="kasograph-", suffix=".nq")
-        with os.fdopen(handle, "wb") as out:
-            self.store.store.dump(out, format=pyoxigraph.RdfFormat.N_QUADS)
+        if self.store.path is not None:
+            self._data = str(self.store.path)  # a published generation: never written again, safe to share
+        else:
+            handle, self._data = tempfile.mkstemp(prefix="kasograph-", suffix=".nq")
+            self._temporary = True
+            with os.fdopen(handle, "wb") as out:
+                self.store.store.dump(out, format=pyoxigraph.RdfFormat.N_QUADS)
         # "spawn": a fresh interpreter, never a fork of a threaded web server.
         self._context = multiprocessing.get_context("spawn")
         for _ in range(self.workers):
@@ -214,7 +223,7 @@ class QueryPool:
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(child, self._data_file), daemon=True, name="kasograph-query")
+        process = self._context.Process(target=_worker, args=(child, self._data), daemon=True, name="kasograph-query")
         process.start()
         child.close()
         if not parent.poll(120) or parent.recv() != ("ready",):
@@ -287,5 +296,5 @@ class QueryPool:
         for worker in workers:
             worker.process.kill()
             worker.process.join(5)
-        if self._data_file and os.path.exists(self._data_file):
-            os.unlink(self._data_file)
+        if self._temporary and os.path.exists(self._data):
+            os.unlink(self._data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph
 from rdflib import Dataset
@@ -43,8 +44,9 @@ class GoalStore:
     (a plain Turtle file), the default graph is the data itself.
     """
 
-    def __init__(self, store: pyoxigraph.Store | None = None):
+    def __init__(self, store: pyoxigraph.Store | None = None, path: Path | None = None):
         self.store = store if store is not None else pyoxigraph.Store()
+        self.path = path  # the on-disk store (read-only) this was opened from; None in memory
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> "GoalStore":

@@ -17,6 +17,21 @@ from kasograph.table import read_document
 KASO = resources.bundled_documents()[0]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_user_store(tmp_path_factory):
+    """Point kasograph (and every server the tests start) at an empty store directory, so that
+    documents a user imported on this machine never change what the tests see."""
+    import os
+
+    previous = os.environ.get("KASOGRAPH_STORE")
+    os.environ["KASOGRAPH_STORE"] = str(tmp_path_factory.mktemp("no-store") / "store")
+    yield
+    if previous is None:
+        os.environ.pop("KASOGRAPH_STORE", None)
+    else:
+        os.environ["KASOGRAPH_STORE"] = previous
+
+
 @pytest.fixture(scope="session")
 def document():
     return read_document(KASO)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import threading
 from pathlib import Path
 
 from flask import Flask, Response, abort, g, render_template, request
@@ -29,7 +30,8 @@ from .views import sparql as sparql_views
 #: Every setting of the app, with its default. The README lists them all (a test checks).
 DEFAULTS = {
     "BASE": DEFAULT_BASE,  # IRI base of the data
-    "DATA": None,  # a document folder, goal table or RDF file; None: the bundled documents
+    "DATA": None,  # a document folder, goal table or RDF file; None: the store, else the bundled documents
+    "STORE": None,  # a store directory (kasograph import); None: the default one, if anything was imported
     "SITE_URL": None,  # public URL of the viewer, for dump links in VoID; None: from the request
     "SPARQL_ENDPOINT_URL": None,  # the endpoint named in VoID; None: this server's /sparql; "": none (a static site)
     "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before it is stopped
@@ -50,7 +52,8 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     base = app.config["BASE"]
     if not base.endswith(("/", "#")):
         app.config["BASE"] = base = base + "/"
-    app.extensions["kasograph"] = data or GoalData.open(Path(app.config["DATA"]) if app.config["DATA"] else None, base)
+    app.extensions["kasograph"] = data or GoalData.open(Path(app.config["DATA"]) if app.config["DATA"] else None, base,
+                                                        Path(app.config["STORE"]) if app.config["STORE"] else None)
     app.jinja_env.globals.update(t=lambda key: i18n.TEXTS[g.lang].get(key, key), href=href, link_to=link_to,
                                  static_href=static_href, file_href=_relative, variant_href=variant_href, show=show)
     app.jinja_env.filters["jsonld"] = lambda data: Markup(data.decode("utf-8").replace("</", "<\\/"))
@@ -59,6 +62,7 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     def _defaults():
         g.lang = i18n.DEFAULT
         g.page_path = "index"
+        _follow_imports(app)
 
     @app.route("/")
     def home():
@@ -88,6 +92,22 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
         return Response(f"406 Not Acceptable: this resource is available as {offered}.\n", 406, mimetype="text/plain")
 
     return app
+
+
+def _follow_imports(app: Flask) -> None:
+    """Serve a generation an import published since the last request (a file read; nothing when the
+    data did not come from a store directory). The old query workers finish what they run, then stop."""
+    if app.extensions["kasograph"].is_current():
+        return
+    with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
+        data = app.extensions["kasograph"]
+        newer = data.fresh()
+        if newer is data:  # another request got here first
+            return
+        app.extensions["kasograph"] = newer
+        old = app.extensions.pop("kasograph_pool", None)
+    if old is not None:
+        threading.Timer(app.config["SPARQL_TIMEOUT"] + 1, old.close).start()
 
 
 def goal_data() -> GoalData:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import threading
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, redirect, request
@@ -31,7 +32,7 @@ EXAMPLE = """SELECT ?goal ?text ?status WHERE {
 def pool() -> QueryPool:
     """The app's query workers, started on the first query (pages that never query never pay for them)."""
     app = current_app
-    with app.extensions.setdefault("kasograph_pool_lock", __import__("threading").Lock()):
+    with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
         if "kasograph_pool" not in app.extensions:
             workers = QueryPool(app.extensions["kasograph"].store, workers=app.config["SPARQL_WORKERS"],
                                 timeout=app.config["SPARQL_TIMEOUT"])

@@ -1,0 +1,127 @@
+"""Import a document into a store directory: read → build → validate → store, all or nothing.
+
+The table is read (every problem reported by file, sheet, row and column), the
+graph built and checked against the shapes; only a document that passes
+reaches the store, in one transaction that replaces the document's named graph
+(so importing the same document again replaces it) and keeps the union graph
+in step. A failure at any step leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Dataset, URIRef
+
+from .build import build_dataset
+from .errors import InputError, Problem
+from .iris import Iris
+from .namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
+from .records import Document
+from .storage import Manifest, StoredDocument, StoreDirectory, now
+from .validate import ValidationReport, validate_dataset
+
+Progress = Callable[[str], None]
+
+
+class ValidationFailed(Exception):
+    """The built graph breaks the shapes: nothing was stored."""
+
+    def __init__(self, report: ValidationReport):
+        super().__init__(f"{len(report.violations)} violation(s) of the shapes")
+        self.report = report
+
+
+@dataclass
+class ImportResult:
+    document: StoredDocument
+    replaced: bool  # the store held this document before
+    seconds: float
+    warnings: list = field(default_factory=list)  # Problems and Findings that did not stop the import
+
+
+def read_source(path: Path) -> Document:
+    """A document from a document folder, its document.toml or a goal table beside one."""
+    from .table import read_document
+
+    return read_document(path)
+
+
+def import_document(source: Path | Document, directory: StoreDirectory, base: str = DEFAULT_BASE, *,
+                    progress: Progress | None = None) -> ImportResult:
+    """Read, build, validate and store one document; raise InputError or ValidationFailed, storing nothing."""
+    say = progress or (lambda _: None)
+    started = time.perf_counter()
+    warnings: list = []
+    if isinstance(source, Document):
+        document, source_name = source, source.info.id
+    else:
+        say("reading")
+        document, source_name = read_source(Path(source)), Path(source).name
+    say("building")
+    dataset = build_dataset([document], base)
+    say("validating")
+    report = validate_dataset(dataset)
+    if not report.conforms:
+        raise ValidationFailed(report)
+    warnings.extend(report.warnings)
+    iris = Iris.for_document(document.info, base)
+    graph = str(iris.graph())
+    say("storing")
+    document_triples = _ntriples(dataset, iris.graph())
+    vocabulary_triples = _ntriples(dataset, URIRef(VOCABULARY_GRAPH))
+    text_file = directory.keep_text(document.source_text) if document.source_text else None
+    replaced = False
+
+    def change(store: pyoxigraph.Store, manifest: Manifest) -> None:
+        nonlocal replaced
+        replaced = document.info.id in manifest.documents
+        store.update(replace_graphs_update({graph: document_triples, VOCABULARY_GRAPH: vocabulary_triples}))
+        manifest.documents[document.info.id] = StoredDocument(
+            id=document.info.id, graph=graph, title=document.info.title, year=document.info.year,
+            triples=len(dataset.graph(iris.graph())), imported_at=now(), source=source_name,
+            source_text=str(iris.source_text()) if text_file else None, text_file=text_file)
+
+    manifest = directory.write(change)
+    return ImportResult(manifest.documents[document.info.id], replaced, time.perf_counter() - started, warnings)
+
+
+def remove_document(directory: StoreDirectory, document_id: str) -> StoredDocument:
+    """Take a document's graph out of the store (and out of the union)."""
+    removed: list[StoredDocument] = []
+
+    def change(store: pyoxigraph.Store, manifest: Manifest) -> None:
+        if document_id not in manifest.documents:
+            known = ", ".join(sorted(manifest.documents)) or "none"
+            raise InputError([Problem(str(directory.path), f"no document {document_id!r} in the store (stored: {known})",
+                                      f"tietovarastossa ei ole asiakirjaa {document_id!r} (tallennettu: {known})")])
+        stored = manifest.documents.pop(document_id)
+        store.update(replace_graphs_update({stored.graph: None}))
+        removed.append(stored)
+
+    directory.write(change)
+    return removed[0]
+
+
+def replace_graphs_update(graphs: dict[str, str | None]) -> str:
+    """One SPARQL update (one transaction) that replaces each named graph by the given N-Triples
+    (None: drops it), taking out of the union graph what no other graph holds, and adding the new."""
+    operations = []
+    for graph, triples in graphs.items():
+        operations.append(f"""DELETE {{ ?s ?p ?o }} WHERE {{
+  GRAPH <{graph}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{graph}>) }}
+}}""")
+        operations.append(f"DROP SILENT GRAPH <{graph}>")
+        if triples:
+            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}")
+            operations.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return " ;\n".join(operations)
+
+
+def _ntriples(dataset: Dataset, graph: URIRef) -> str:
+    data = dataset.graph(graph).serialize(format="nt", encoding="utf-8")
+    return data.decode("utf-8")

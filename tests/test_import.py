@@ -1,0 +1,148 @@
+"""The store directory: import, replace, list, remove; all or nothing; readers follow imports."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from kasograph.cli import main
+from kasograph.importer import ValidationFailed, import_document
+from kasograph.storage import StoreDirectory
+
+from .conftest import KASO
+
+PERSONS_NAMED = "SELECT (COUNT(*) AS ?n) WHERE { ?p a foaf:Person ; foaf:name ?name }"
+
+
+def second_document(document, *, id="esimerkki-kaso-2022", year=2022):
+    """The bundled document under another id and year (made up for tests, never published)."""
+    info = dataclasses.replace(document.info, id=id, year=year, title=f"ESIMERKKI {year}")
+    return dataclasses.replace(document, info=info)
+
+
+def run(runner, store: Path, *args: str):
+    return runner.invoke(main, ["--store", str(store), *args], catch_exceptions=False)
+
+
+def state(store: Path) -> tuple[str | None, str]:
+    """What a reader would see: the published generation and its manifest."""
+    directory = StoreDirectory(store)
+    return directory.current(), directory.manifest().to_json() if directory.current() else ""
+
+
+def test_import_list_query_replace_remove(runner, tmp_path):
+    store = tmp_path / "store"
+    done = run(runner, store, "import", str(KASO))
+    assert done.exit_code == 0, done.output
+    assert "imported vantaa-kaso-2021" in done.output and "672 triples" in done.output
+
+    listed = json.loads(run(runner, store, "documents", "--format", "json").output)
+    assert [(d["id"], d["year"], d["triples"]) for d in listed] == [("vantaa-kaso-2021", 2021, 672)]
+    assert listed[0]["title"] == "Toimialan tavoitteet vuodelle 2021" and listed[0]["imported_at"].startswith("20")
+
+    counted = run(runner, store, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
+    assert counted.output.splitlines()[1] == "1023"  # the document's 672 triples and the vocabulary's 351
+
+    again = run(runner, store, "import", str(KASO))
+    assert "replaced vantaa-kaso-2021" in again.output
+    assert run(runner, store, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv").output.splitlines()[1] == "1023"
+
+    removed = run(runner, store, "remove", "vantaa-kaso-2021")
+    assert removed.exit_code == 0 and "removed vantaa-kaso-2021" in removed.output
+    assert json.loads(run(runner, store, "documents", "--format", "json").output) == []
+    missing = runner.invoke(main, ["--store", str(store), "remove", "vantaa-kaso-2021"])
+    assert missing.exit_code == 1 and "no document 'vantaa-kaso-2021'" in missing.output
+
+
+def test_documents_side_by_side_share_their_people(document, tmp_path):
+    directory = StoreDirectory(tmp_path / "store")
+    import_document(document, directory)
+    import_document(second_document(document), directory)
+    from kasograph.goaldata import GoalData
+
+    data = GoalData.from_directory(directory)
+    assert sorted(data.store.graphs()) == ["https://w3id.org/kasograph/def", "https://w3id.org/kasograph/id/graph/esimerkki-kaso-2022",
+                                               "https://w3id.org/kasograph/id/graph/vantaa-kaso-2021"]
+    # the same seven people in both documents: seven nodes, each name once in the union
+    assert data.query(PERSONS_NAMED) == [{"n": 7}]
+    goals = data.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a kg:Goal }")
+    assert goals == [{"n": 20}]
+    assert data.source_texts  # the verbatim text is kept beside the store for the viewer
+
+
+def test_a_table_that_fails_to_read_changes_nothing(runner, tmp_path, document_copy):
+    store = tmp_path / "store"
+    run(runner, store, "import", str(KASO))
+    before = state(store)
+    goals = document_copy / "goals.csv"
+    goals.write_text(goals.read_text(encoding="utf-8").replace("Toteutuu täysin", "Toteutu täysin", 1), encoding="utf-8")
+    failed = runner.invoke(main, ["--store", str(store), "import", str(document_copy)])
+    assert failed.exit_code == 1
+    assert "goals.csv" in failed.output and "Toteutu täysin" in failed.output and "Toteutuu täysin" in failed.output
+    assert state(store) == before
+
+
+def test_a_graph_that_breaks_the_shapes_changes_nothing(document, tmp_path):
+    directory = StoreDirectory(tmp_path / "store")
+    import_document(document, directory)
+    before = state(directory.path)
+    goals = list(document.goals)
+    goals[0] = dataclasses.replace(goals[0], status="https://example.org/not-a-status")
+    with pytest.raises(ValidationFailed) as failure:
+        import_document(dataclasses.replace(document, goals=goals), directory)
+    assert failure.value.report.violations
+    assert state(directory.path) == before
+
+
+def test_a_writer_that_died_leaves_nothing_behind(document, tmp_path):
+    directory = StoreDirectory(tmp_path / "store")
+    import_document(document, directory)
+    published = directory.current()
+    # what a writer killed before publishing leaves: a newer, unpublished generation
+    orphan = directory.generation_path(f"{int(published) + 1:08d}")
+    orphan.mkdir()
+    (orphan / "half-written").write_text("x")
+    from kasograph.goaldata import GoalData
+
+    assert GoalData.from_directory(directory).generation == published  # readers never see it
+    import_document(second_document(document), directory)
+    assert not (orphan / "half-written").exists()
+    assert len(directory.manifest().documents) == 2
+
+
+def test_old_generations_are_cleaned_up(document, tmp_path):
+    directory = StoreDirectory(tmp_path / "store")
+    for _ in range(5):
+        import_document(document, directory)
+    kept = sorted(p.name for p in (directory.path / "generations").iterdir() if p.is_dir())
+    assert kept == ["00000003", "00000004", "00000005"]
+
+
+def test_the_viewer_and_endpoint_follow_an_import(document, tmp_path):
+    from kasograph.web import create_app
+
+    directory = StoreDirectory(tmp_path / "store")
+    import_document(document, directory)
+    app = create_app({"STORE": str(directory.path), "SPARQL_WORKERS": 1})
+    client = app.test_client()
+    ask = "ASK { GRAPH <https://w3id.org/kasograph/id/graph/esimerkki-kaso-2022> { ?s ?p ?o } }"
+    try:
+        assert client.get("/goal/esimerkki-kaso-2022/oppimiskampus.html").status_code == 404
+        assert client.get("/sparql", query_string={"query": ask}).json["boolean"] is False
+        import_document(second_document(document), directory)
+        assert client.get("/goal/esimerkki-kaso-2022/oppimiskampus.html").status_code == 200
+        assert client.get("/sparql", query_string={"query": ask}).json["boolean"] is True
+    finally:
+        if "kasograph_pool" in app.extensions:
+            app.extensions["kasograph_pool"].close()
+
+
+def test_without_a_store_the_bundled_data_is_served(runner, tmp_path):
+    empty = tmp_path / "nothing-here"
+    listed = run(runner, empty, "documents")
+    assert listed.exit_code == 0 and "bundled dataset" in listed.output
+    counted = run(runner, empty, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?g a kg:Goal }", "--format", "csv")
+    assert counted.output.splitlines()[1] == "10"
