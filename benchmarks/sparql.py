@@ -654,7 +654,7 @@ def print_table(title: str, rows: list[Row], args: argparse.Namespace) -> None:
         if row.endpoint_error:
             print(f"  {row.name}: {row.endpoint_error}")
     checks = sorted(r.check_ms for r in rows)
-    print(f"  the endpoint's read-only check (kasograph.sparql.check, rdflib's parser) alone takes "
+    print(f"  the endpoint's read-only check (kasograph.sparql.check, a lexical scan) alone takes "
           f"{ms(checks[0])}–{ms(checks[-1])} ms per question in this process")
 
 
