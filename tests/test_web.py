@@ -154,3 +154,10 @@ def test_an_empty_or_blank_query_is_not_run():
     finally:
         if "kasograph_pool" in app.extensions:
             app.extensions["kasograph_pool"].close()
+
+
+@pytest.mark.parametrize("path", ["/goal/a%20b.html", "/goal/a%3Eb", "/goal/a%22b.ttl", "/person/x%5C.html",
+                                  "/goal/%7Bx%7D", "/theme/a%0Ab.en.html"])
+def test_paths_that_cannot_be_iris_are_not_found(client, path):
+    """Characters no IRI may hold get 404, never a query built from them (which answered 500)."""
+    assert client.get(path).status_code == 404

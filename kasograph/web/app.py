@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import threading
 from pathlib import Path
 
@@ -41,6 +42,7 @@ DEFAULTS = {
     "SPARQL_SERVICE_ALLOWLIST": (),  # SERVICE IRIs a query may call; none by default
 }
 HTML = "text/html"
+_NOT_IN_AN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 OFFERED = [HTML, "application/xhtml+xml", *[f.media_type for f in RESOURCE_FORMATS], "application/json"]
 PAGE_SUFFIXES = {".en.html": "en", ".fi.html": "fi", ".html": "fi"}
 
@@ -118,6 +120,8 @@ def goal_data() -> GoalData:
 
 def dispatch(path: str):
     """Route a path to a page, a document in a given format, or content negotiation."""
+    if _NOT_IN_AN_IRI.search(path):  # no resource has such a name, and it could not be put in a query
+        abort(404)
     data = goal_data()
     if path.startswith("download/"):
         return dataset_views.download(path[len("download/"):])
