@@ -461,3 +461,45 @@ def remove(obj: Context, document_id: str) -> None:
     except InputError as error:
         _fail(error)
     click.echo(f"removed {removed.id} ({removed.title}, {removed.triples} triples) from {obj.directory.path}", err=True)
+
+
+@main.command()
+@click.argument("earlier")
+@click.argument("later")
+@click.option("--data", type=click.Path(path_type=Path), help="An RDF file holding both documents [default: the store].")
+@click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True, help="Language of the text output.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def diff(obj: Context, earlier: str, later: str, data: Path | None, lang: str, fmt: str) -> None:
+    """Compare two documents (ids from `kasograph documents`): goals added, dropped, reworded,
+    status, theme and responsibility changed."""
+    from .compare import UnknownDocument, diff_documents, format_text
+
+    try:
+        result = diff_documents(obj.goal_store(data), earlier, later)
+    except InputError as error:
+        _fail(error)
+    except UnknownDocument as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else format_text(result, lang))
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
+@click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True, help="Language of the text output.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def reconcile(obj: Context, data: Path | None, lang: str, fmt: str) -> None:
+    """List names that may be the same person, post or group (a typo, a changed surname) for a
+    person to check. Nothing is merged."""
+    from .reconcile import format_candidates, near_matches
+
+    try:
+        candidates = near_matches(obj.goal_store(data))
+    except InputError as error:
+        _fail(error)
+    if fmt == "json":
+        click.echo(json.dumps([c.to_dict() for c in candidates], ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_candidates(candidates, lang))

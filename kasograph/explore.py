@@ -94,6 +94,8 @@ class GoalPage:
     numbers: list[StatedNumber]
     mentions: list[Item]
     sources: list[Source]
+    earlier: list[Item] = field(default_factory=list)  # the goal this one carries over (prov:wasRevisionOf), with status
+    later: list[Item] = field(default_factory=list)  # goals of later documents that carry this one over
 
 
 @dataclass
@@ -345,7 +347,19 @@ class Explorer:
             theme=self.item(theme) if theme else None,
             status=Item(status, self.labels([status])[status], "status") if status else None,
             responsible=responsible, numbers=numbers, mentions=mentions, sources=self.sources([iri]),
+            earlier=self._with_year(self.with_status(self.items([r["o"].value for r in self._rows(f"SELECT ?o WHERE {{ <{iri}> prov:wasRevisionOf ?o }}")]))),
+            later=self._with_year(self.with_status(self.items([r["s"].value for r in self._rows(f"SELECT ?s WHERE {{ ?s prov:wasRevisionOf <{iri}> }}")]))),
         )
+
+    def _with_year(self, goals: list[Item]) -> list[Item]:
+        """extra["year"]: the target year of the document each goal comes from."""
+        if goals:
+            values = " ".join(f"<{g.iri}>" for g in goals)
+            years = {r["g"].value: r["year"].value for r in self._rows(
+                f"SELECT ?g ?year WHERE {{ VALUES ?g {{ {values} }} ?g prov:wasDerivedFrom ?doc . ?doc kg:targetPeriod ?year }}")}
+            for goal in goals:
+                goal.extra["year"] = years.get(goal.iri, "")
+        return goals
 
     def _one(self, iri: str, prop: str) -> str | None:
         rows = self._rows(f"SELECT ?o WHERE {{ <{iri}> {prop} ?o }} LIMIT 1")

@@ -59,7 +59,16 @@ class GoalData:
     @classmethod
     def from_documents(cls, documents: list[Document], base: str = DEFAULT_BASE) -> "GoalData":
         texts = {str(Iris.for_document(d.info, base).source_text()): d.source_text for d in documents if d.source_text}
-        return cls(GoalStore.from_dataset(build_dataset(documents, base)), base, texts)
+        store = GoalStore.from_dataset(build_dataset(documents, base))
+        series: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        for d in documents:
+            series.setdefault((d.info.city, d.info.division), []).append((d.info.year, str(Iris.for_document(d.info, base).graph())))
+        for members in series.values():
+            if len(members) > 1:  # goals carried over from year to year are linked, as on import
+                from .importer import link_revisions
+
+                link_revisions(store.store, members)
+        return cls(store, base, texts)
 
     def explorer(self, lang: str = "fi") -> Explorer:
         return Explorer(self.store, lang)

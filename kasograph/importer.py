@@ -23,6 +23,7 @@ from .iris import Iris
 from .namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
 from .records import Document
 from .storage import Manifest, StoredDocument, StoreDirectory, now
+from .store import PREFIX_MAP, GoalStore
 from .validate import ValidationReport, validate_dataset
 
 Progress = Callable[[str], None]
@@ -84,7 +85,9 @@ def import_document(source: Path | Document, directory: StoreDirectory, base: st
         manifest.documents[document.info.id] = StoredDocument(
             id=document.info.id, graph=graph, title=document.info.title, year=document.info.year,
             triples=len(dataset.graph(iris.graph())), imported_at=now(), source=source_name,
-            source_text=str(iris.source_text()) if text_file else None, text_file=text_file)
+            source_text=str(iris.source_text()) if text_file else None, text_file=text_file,
+            city=document.info.city, division=document.info.division)
+        link_revisions(store, _series(manifest, document.info.city, document.info.division))
 
     manifest = directory.write(change)
     return ImportResult(manifest.documents[document.info.id], replaced, time.perf_counter() - started, warnings)
@@ -100,11 +103,39 @@ def remove_document(directory: StoreDirectory, document_id: str) -> StoredDocume
             raise InputError([Problem(str(directory.path), f"no document {document_id!r} in the store (stored: {known})",
                                       f"tietovarastossa ei ole asiakirjaa {document_id!r} (tallennettu: {known})")])
         stored = manifest.documents.pop(document_id)
+        store.update(f"""DELETE {{ GRAPH ?g {{ ?later prov:wasRevisionOf ?goal }} ?later prov:wasRevisionOf ?goal }}
+                         WHERE {{ GRAPH <{stored.graph}> {{ ?goal a kg:Goal }} GRAPH ?g {{ ?later prov:wasRevisionOf ?goal }} }}""",
+                     prefixes=PREFIX_MAP)
         store.update(replace_graphs_update({stored.graph: None}))
+        link_revisions(store, _series(manifest, stored.city, stored.division))
         removed.append(stored)
 
     directory.write(change)
     return removed[0]
+
+
+def link_revisions(store: pyoxigraph.Store, series: list[tuple[int, str]]) -> int:
+    """Link each goal of a city division's document to the goal it carries over from the year before
+    (`prov:wasRevisionOf`, in the later document's graph and the union), for every pair of consecutive
+    years. `series`: (year, graph IRI) of the division's documents. Goals are paired as `kasograph diff`
+    pairs them. Returns the number of links."""
+    from .compare import revision_links
+
+    series = sorted(series)
+    goals = GoalStore(store)
+    count = 0
+    for (_, earlier), (_, later) in zip(series, series[1:]):
+        links = revision_links(goals, earlier, later)
+        count += len(links)
+        triples = "\n".join(f"<{new}> prov:wasRevisionOf <{old}> ." for new, old in links)
+        store.update(f"""DELETE {{ GRAPH <{later}> {{ ?x prov:wasRevisionOf ?y }} ?x prov:wasRevisionOf ?y }}
+                         WHERE {{ GRAPH <{later}> {{ ?x prov:wasRevisionOf ?y }} }} ;
+                         INSERT DATA {{ GRAPH <{later}> {{ {triples} }} {triples} }}""", prefixes=PREFIX_MAP)
+    return count
+
+
+def _series(manifest: Manifest, city: str, division: str) -> list[tuple[int, str]]:
+    return [(d.year, d.graph) for d in manifest.documents.values() if d.year and (d.city, d.division) == (city, division)]
 
 
 def replace_graphs_update(graphs: dict[str, str | None]) -> str:

@@ -60,6 +60,8 @@ class StoredDocument:
     source: str  # the file it was imported from, as the steward named it
     source_text: str | None = None  # IRI of the verbatim text (kept in texts/)
     text_file: str | None = None  # its file name in texts/
+    city: str = ""
+    division: str = ""  # documents of the same city and division follow each other by year
 
 
 @dataclass

@@ -146,3 +146,68 @@ def test_without_a_store_the_bundled_data_is_served(runner, tmp_path):
     assert listed.exit_code == 0 and "bundled dataset" in listed.output
     counted = run(runner, empty, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?g a kg:Goal }", "--format", "csv")
     assert counted.output.splitlines()[1] == "10"
+
+
+EXAMPLE = Path(__file__).parent / "fixtures" / "example-2022"
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory) -> Path:
+    """A store with the bundled 2021 document and the fictional 2022 one, imported later year first."""
+    store = tmp_path_factory.mktemp("two-years") / "store"
+    directory = StoreDirectory(store)
+    import_document(EXAMPLE, directory)
+    import_document(KASO, directory)
+    return store
+
+
+def test_diff_on_the_command_line(runner, two_years):
+    text = run(runner, two_years, "diff", "vantaa-kaso-2021", "example-kaso-2022")
+    assert text.exit_code == 0
+    assert "1 added, 1 dropped" in text.output and "+ esimerkki-ulkoilupaivat" in text.output
+    assert "yhteisollinen-hyvinvointi: Partially achieved → Fully achieved" in text.output
+    finnish = run(runner, two_years, "diff", "vantaa-kaso-2021", "example-kaso-2022", "--lang", "fi")
+    assert "Toteutuu osittain → Toteutuu täysin" in finnish.output
+    summary = json.loads(run(runner, two_years, "diff", "vantaa-kaso-2021", "example-kaso-2022", "--format", "json").output)["summary"]
+    assert summary == {"earlier_goals": 10, "later_goals": 10, "carried_over": 9, "added": 1, "dropped": 1, "reworded": 1,
+                       "status_changed": 1, "theme_changed": 1, "responsibility_changed": 2}
+    unknown = runner.invoke(main, ["--store", str(two_years), "diff", "vantaa-kaso-2021", "kaso-2099"])
+    assert unknown.exit_code == 1 and "kaso-2099" in unknown.output
+
+
+def test_carried_over_goals_are_linked_whatever_the_import_order(runner, two_years):
+    links = run(runner, two_years, "query", "SELECT ?new ?old WHERE { ?new prov:wasRevisionOf ?old } ORDER BY ?new", "--format", "csv")
+    rows = links.output.splitlines()[1:]
+    assert len(rows) == 9  # every goal carried over; the added one links to nothing, the dropped one from nothing
+    assert ("https://w3id.org/kasograph/id/goal/example-kaso-2022/monikielisyytta-hyodyntavat-opintopolut,"
+            "https://w3id.org/kasograph/id/goal/vantaa-kaso-2021/monikieliset-opintopolut") in rows
+
+
+def test_reconcile_lists_the_near_match_and_merges_nothing(runner, two_years):
+    listed = run(runner, two_years, "reconcile")
+    assert listed.exit_code == 0 and "Tuija Harakka ~ Tuija Harakkaa" in listed.output
+    pairs = json.loads(run(runner, two_years, "reconcile", "--format", "json").output)
+    assert [(c["a"]["name"], c["b"]["name"]) for c in pairs] == [("Tuija Harakka", "Tuija Harakkaa")]
+    named = run(runner, two_years, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?p a foaf:Person }", "--format", "csv")
+    assert named.output.splitlines()[1] == "8"  # the seven people and the misspelt one, still apart
+
+
+def test_the_viewer_compares_years(two_years):
+    from kasograph.web import create_app
+
+    client = create_app({"STORE": str(two_years)}).test_client()
+    home = client.get("/index.en.html").get_data(as_text=True)
+    assert "2 documents" in home and 'href="compare.en.html"' in home
+    listing = client.get("/compare.en.html").get_data(as_text=True)
+    assert 'href="compare/vantaa-kaso-2021/example-kaso-2022.en.html"' in listing
+    page = client.get("/compare/vantaa-kaso-2021/example-kaso-2022.en.html")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for expected in ("Goals added (1)", "Goals dropped (1)", "Goals reworded (1)", "Status changed (1)", "Theme changed (1)",
+                     "Responsibility changed (2)", "Tuija Harakkaa"):
+        assert expected in text
+    chosen = client.get("/compare.html", query_string={"earlier": "vantaa-kaso-2021", "later": "example-kaso-2022"})
+    assert chosen.status_code == 303 and chosen.headers["Location"].endswith("compare/vantaa-kaso-2021/example-kaso-2022.html")
+    assert client.get("/compare/vantaa-kaso-2021/nothing.html").status_code == 404
+    goal = client.get("/goal/example-kaso-2022/perhekeskus.en.html").get_data(as_text=True)
+    assert "Carries over" in goal and 'href="../vantaa-kaso-2021/perhekeskus.en.html"' in goal and "(2021)" in goal

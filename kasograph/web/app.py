@@ -23,6 +23,7 @@ from ..goaldata import GoalData
 from ..linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, description, local_path, serialize
 from ..namespaces import DEFAULT_BASE, KG
 from . import i18n
+from .views import compare as compare_views
 from .views import dataset as dataset_views
 from .views import graphs as graph_views
 from .views import pages, vocabulary
@@ -179,6 +180,8 @@ def known(path: str) -> bool:
         return path[len("questions/"):] in saved.catalogue()
     if path.startswith("graphs/") or path == "analytics":
         return graph_views.known(path)
+    if path == "compare" or path.startswith("compare/"):
+        return compare_views.known(path)
     if path.startswith("status/") and path[len("status/"):] in ("FullyAchieved", "PartiallyAchieved", "NotAchieved"):
         return True
     return goal_data().explorer().kind(iri_of(path)) is not None
@@ -193,6 +196,11 @@ def html_for(path: str, lang: str | None):
         return page(path, lambda: sparql_views.question_page(path[len("questions/"):]), lang)
     if path.startswith("graphs/") or path == "analytics":
         return page(path, lambda: graph_views.page(path), lang)
+    if path == "compare":
+        chosen = compare_views.chosen_pair(lang or i18n.choose_language(request.args.get("lang"), request.accept_languages))
+        return chosen or page(path, compare_views.index_page, lang)
+    if path.startswith("compare/"):
+        return page(path, lambda: compare_views.pair_page(path), lang)
     return page(path, lambda: pages.resource(goal_data(), iri_of(path)), lang)
 
 
@@ -211,8 +219,8 @@ def rdf_for(path: str, fmt):
 
 def has_rdf(path: str) -> bool:
     """Whether a page also exists as RDF: resources, the vocabulary, the shapes, the VoID description."""
-    return path in ("def", "shapes", "void") or not (path in SPECIAL_PAGES or path.startswith(("questions/", "graphs/"))
-                                                     or path == "analytics")
+    return path in ("def", "shapes", "void") or not (path in SPECIAL_PAGES or path.startswith(("questions/", "graphs/", "compare/"))
+                                                     or path in ("analytics", "compare"))
 
 
 def alternates(path: str) -> dict[str, str]:

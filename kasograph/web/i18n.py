@@ -7,6 +7,14 @@ DEFAULT = "fi"
 
 TEXTS: dict[str, dict[str, str]] = {
     "fi": {
+        "other_years": "Muina vuosina", "carries_over": "Jatkoa tavoitteelle", "carried_over_in": "Jatkuu tavoitteena",
+        "compare": "Vertailu", "compare_intro": "Mikä muuttui asiakirjasta toiseen: tavoitteet, jotka lisättiin, jäivät pois tai muotoiltiin uudelleen, ja tilan, teeman ja vastuiden muutokset.",
+        "compare_pairs": "Peräkkäiset vuodet", "compare_choose": "Vertaa mitä tahansa kahta", "earlier_document": "Aiempi", "later_document": "Myöhempi",
+        "compare_button": "Vertaa", "added_goals": "Lisätyt tavoitteet", "dropped_goals": "Pois jääneet tavoitteet",
+        "reworded_goals": "Uudelleen muotoillut tavoitteet", "status_changed": "Tila muuttui", "theme_changed": "Teema muuttui",
+        "responsibility_changed": "Vastuut muuttuivat", "carried_over": "jatkuvaa tavoitetta", "no_changes": "Ei muutoksia.",
+        "was": "oli", "now": "nyt", "matched_by_key": "sama tunniste", "matched_by_text": "samankaltainen teksti", "similarity": "samankaltaisuus",
+        "need_two_documents": "Vertailuun tarvitaan vähintään kaksi asiakirjaa (kasograph import).",
         "site": "kasograph", "home": "Etusivu", "search": "Haku", "search_placeholder": "Hae tavoitteita, henkilöitä, ryhmiä…",
         "search_button": "Hae", "results": "Tulokset", "no_results": "Ei osumia.", "goals": "Tavoitteet", "goal": "Tavoite",
         "theme": "Teema", "themes": "Teemat", "metric": "Mittari", "baseline": "Lähtötaso", "target": "Tavoitetaso",
@@ -44,6 +52,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "nodes_edges": "solmua, yhteyttä", "picture_help": "Viemällä osoittimen solmun päälle näet koko nimen; solmu vie sivulleen.",
     },
     "en": {
+        "other_years": "In other years", "carries_over": "Carries over", "carried_over_in": "Carried over as",
+        "compare": "Compare", "compare_intro": "What changed from one document to another: goals added, dropped or reworded, and changes of status, theme and responsibility.",
+        "compare_pairs": "Consecutive years", "compare_choose": "Compare any two", "earlier_document": "Earlier", "later_document": "Later",
+        "compare_button": "Compare", "added_goals": "Goals added", "dropped_goals": "Goals dropped",
+        "reworded_goals": "Goals reworded", "status_changed": "Status changed", "theme_changed": "Theme changed",
+        "responsibility_changed": "Responsibility changed", "carried_over": "goals carried over", "no_changes": "No changes.",
+        "was": "was", "now": "now", "matched_by_key": "same key", "matched_by_text": "similar text", "similarity": "similarity",
+        "need_two_documents": "Comparing needs at least two documents (kasograph import).",
         "site": "kasograph", "home": "Home", "search": "Search", "search_placeholder": "Search goals, people, groups…",
         "search_button": "Search", "results": "Results", "no_results": "Nothing found.", "goals": "Goals", "goal": "Goal",
         "theme": "Theme", "themes": "Themes", "metric": "Metric", "baseline": "Baseline", "target": "Target",
