@@ -1,13 +1,29 @@
-"""Errors that tell a person what is wrong and where (file, row, column, line)."""
+"""Errors that tell a person what is wrong and where (file, sheet, row, column, cell, line)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# The words of a location, for the two languages messages are written in.
+_WHERE = {
+    "en": {"sheet": "sheet", "row": "row", "line": "line", "column": "column", "cell": "cell", "value": "value", "error": "error", "warning": "warning"},
+    "fi": {"sheet": "välilehti", "row": "rivi", "line": "tekstirivi", "column": "sarake", "cell": "solu", "value": "arvo", "error": "virhe", "warning": "varoitus"},
+}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, located as precisely as the input allows."""
+    """One thing wrong with an input, located as precisely as the input allows.
+
+    `row` is the spreadsheet row (the number Excel shows; in a CSV file the
+    record's number, the header being 1); `line` the physical line of a text
+    file, which differs from the row when a cell holds line breaks; `column`
+    the column's header as written; `cell` the Excel reference ("J4"); `sheet`
+    the worksheet's name. A warning does not stop a file from being read.
+    """
 
     file: str
     message: str
@@ -16,31 +32,50 @@ class Problem:
     column: str | None = None
     value: str | None = None
     line: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    severity: Severity = "error"
 
-    def where(self) -> str:
+    def where(self, lang: str = "en") -> str:
+        words = _WHERE.get(lang, _WHERE["en"])
         parts = [self.file]
+        if self.sheet:
+            parts.append(f"{words['sheet']} '{self.sheet}'")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"{words['row']} {self.row}")
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(f"{words['line']} {self.line}")
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(f"{words['column']} '{self.column}'")
+        if self.cell:
+            parts.append(f"{words['cell']} {self.cell}")
         return ", ".join(parts)
 
     def text(self, lang: str = "en") -> str:
+        """The problem in one line, without its severity (callers say "error:" or "warning:", see `label`)."""
+        words = _WHERE.get(lang, _WHERE["en"])
         message = self.message_fi if lang == "fi" and self.message_fi else self.message
-        shown = f" (value: {_short(self.value)!r})" if self.value else ""
-        return f"{self.where()}: {message}{shown}"
+        shown = f" ({words['value']}: {_short(self.value)!r})" if self.value else ""
+        return f"{self.where(lang)}: {message}{shown}"
+
+    def label(self, lang: str = "en") -> str:
+        """The severity as a word of the language: error/warning, virhe/varoitus."""
+        return _WHERE.get(lang, _WHERE["en"])[self.severity]
 
     def __str__(self) -> str:
         return self.text()
 
 
 class InputError(Exception):
-    """An input could not be read; nothing was built or written from it."""
+    """An input could not be read; nothing was built or written from it.
 
-    def __init__(self, problems: list[Problem]):
+    `problems` are the errors; `warnings` what else was noticed on the way
+    (e.g. hidden rows that were skipped), so that one run tells everything.
+    """
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
         self.problems = problems
+        self.warnings = list(warnings or [])
         super().__init__("\n".join(str(p) for p in problems))
 
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from .errors import Problem
+
 AgentKind = Literal["person", "post", "unit"]
 Role = Literal["person", "body"]  # which part of the responsibility cell named the agent
 Column = Literal["metric", "baseline", "target", "outcome"]
@@ -104,3 +106,4 @@ class Document:
     translations_en: dict[str, str] = field(default_factory=dict)
     source_text: str | None = None
     folder: Path | None = None
+    warnings: list[Problem] = field(default_factory=list)  # what was read with misgivings (hidden rows, unread columns, …)

@@ -6,25 +6,33 @@ the source ("Toimialan tavoite", "Lähtötaso v:n 2019 loppu", …) or their Eng
 equivalents, theme headings either as a column or as rows between goal rows,
 and "Vastuutaho:" either inside the persons cell or in a column of its own.
 
-Every problem is collected and reported with file, row, column and value; if
-there is any, nothing is returned.
+The cells come from `spreadsheet.read_sheet`, which reads CSV and Excel files
+alike (encodings, delimiters, merged cells, hidden rows, formulas, size
+limits); this module interprets the rows, the same way whatever the file was.
+The header row is the best-matching of the first rows with content, so a
+title above it is allowed; a column mapping names headers the patterns do not
+know.
+
+Every problem is collected and reported with file, sheet, row, column, cell
+and value; if there is any error, nothing is returned. Warnings (hidden rows,
+unread columns, a goal without anyone responsible) do not stop the reading.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Severity
 from .names import classify, name_key, slug, split_bodies, split_responsibility_cell, tidy
 from .records import Document, DocumentInfo, Goal, Mention, Responsible, StatedNumber, TEXT_COLUMNS
+from .spreadsheet import DEFAULT_LIMITS, SUFFIXES, WORKBOOK_SUFFIXES, Limits, Sheet, SheetRow, read_sheet
 from .vocabulary import COMPARATORS, status_labels, statuses
 
 # Header patterns, matched against the header with whitespace collapsed and case folded.
@@ -47,15 +55,57 @@ MENTION_KINDS = ("organisation", "network", "school", "working-group", "unit", "
 _ISO_PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+#: The headers the template writes and messages name, (Finnish as the source writes them, English);
+#: "{year}" is the target year, "{baseline}" the year whose end is the baseline.
+FIELD_HEADERS: dict[str, tuple[str, str]] = {
+    "key": ("Tunniste", "ID"),
+    "theme": ("Teema", "Theme"),
+    "goal": ("Toimialan tavoite", "Goal"),
+    "metric": ("Mittari", "Metric"),
+    "baseline": ("Lähtötaso v:n {baseline} loppu", "Baseline {baseline}"),
+    "target": ("Tavoitetaso {year}", "Target {year}"),
+    "persons": ("Vastuuhenkilö(t)", "Responsible persons"),
+    "body": ("Vastuutaho", "Responsible body"),
+    "outcome": ("Toteuma 12/{year}", "Outcome 12/{year}"),
+    "status": ("Tila", "Status"),
+    "pages": ("Sivu", "Page"),
+}
+HEADER_SEARCH_ROWS = 10  # the header is the best-matching of the first rows with content (titles may stand above it)
+
+
 @dataclass
 class _Row:
     number: int  # spreadsheet row (the header is row 1)
-    line: int  # first physical line in the file
+    line: int | None  # first physical line in the file
     cells: dict[str, str]
 
 
-def read_document(path: Path) -> Document:
-    """Read a document folder (or its document.toml, or a goal table inside it)."""
+@dataclass
+class GoalTable:
+    """What a goal table holds: its goals, what was noticed on the way, and where it came from.
+
+    `columns` maps each recognised field (a key of `HEADERS`) to the header as
+    written; `header_row` is the row those headers stand on. An empty table
+    (a fresh template) has no goals and no problems.
+    """
+
+    goals: list[Goal]
+    warnings: list[Problem]
+    file: str
+    sheet: str | None
+    columns: dict[str, str]
+    header_row: int
+
+
+def read_document(path: Path, *, sheet: str | None = None, mapping: Mapping[str, str | None] | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read a document folder (or its document.toml, or a goal table inside it).
+
+    The goal table is the folder's `[tables] goals` (default goals.csv), or the
+    table given as `path`: CSV or an Excel workbook. `sheet` and `mapping` (see
+    `read_goals`) default to `[tables] goals_sheet` and the `[columns]` table of
+    document.toml. The document's `warnings` hold what was read with misgivings.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
@@ -68,9 +118,14 @@ def read_document(path: Path) -> Document:
     info = _document_info(config, sidecar)
     tables = config.get("tables", {})
     goals_file = folder / tables.get("goals", "goals.csv")
-    if path.is_file() and path.suffix.lower() == ".csv":
+    if path.is_file() and path.suffix.lower() in SUFFIXES:
         goals_file = path
-    goals = read_goal_table(goals_file, info)
+    if sheet is None and goals_file.suffix.lower() in WORKBOOK_SUFFIXES:
+        sheet = tables.get("goals_sheet")
+    if mapping is None:
+        mapping = config.get("columns")
+    table = _with_goals(read_goals(goals_file, info, sheet=sheet, mapping=mapping, limits=limits))
+    goals = table.goals
     problems: list[Problem] = []
     by_key = {g.key: g for g in goals}
     numbers = _read_numbers(folder / tables["numbers"], by_key, problems) if "numbers" in tables else []
@@ -84,40 +139,128 @@ def read_document(path: Path) -> Document:
         else:
             source_text = source_file.read_text(encoding="utf-8")
     if problems:
-        raise InputError(problems)
-    return Document(info, goals, numbers, mentions, translations, source_text, folder)
+        raise InputError(problems, table.warnings)
+    return Document(info, goals, numbers, mentions, translations, source_text, folder, warnings=table.warnings)
 
 
-def read_goal_table(path: Path, info: DocumentInfo) -> list[Goal]:
-    """Read the goal table; fill the column dates of `info` from its headers."""
-    headers, rows = _read_csv(path)
-    file = str(path)
+def read_goal_table(path: Path, info: DocumentInfo, *, sheet: str | None = None, mapping: Mapping[str, str | None] | None = None,
+                    limits: Limits = DEFAULT_LIMITS) -> list[Goal]:
+    """Read the goal table; fill the column dates of `info` from its headers. A table without goals is an error."""
+    return _with_goals(read_goals(path, info, sheet=sheet, mapping=mapping, limits=limits)).goals
+
+
+def _with_goals(table: GoalTable) -> GoalTable:
+    """The table, if it has goals: an empty one cannot be built into a document."""
+    if not table.goals:
+        raise InputError([Problem(table.file, "the table has no goal rows", "taulukossa ei ole tavoiterivejä", sheet=table.sheet)], table.warnings)
+    return table
+
+
+def read_goals(path: Path, info: DocumentInfo, *, sheet: str | None = None, mapping: Mapping[str, str | None] | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> GoalTable:
+    """Read a goal table from an Excel workbook (.xlsx, .xlsm) or a CSV file (.csv, .tsv, .txt).
+
+    `sheet`: the worksheet to read (default: the first visible one).
+    `mapping`: {header as written in the file → field} for layouts whose headers
+    the reader does not recognise; fields are the keys of `HEADERS` (goal,
+    persons, status, theme, metric, …); a field of None or "" leaves that column
+    unread. Headers are matched ignoring case and runs of whitespace; headers
+    not in the mapping are still recognised as usual.
+    `limits`: sizes beyond which a file is refused (`spreadsheet.Limits`).
+
+    Fills the column dates of `info` from the headers. Returns the goals and
+    warnings; raises `InputError` with every error (and the warnings) found.
+    An empty table gives no goals and no error.
+    """
+    return goals_from_sheet(read_sheet(path, sheet=sheet, limits=limits), info, mapping=mapping)
+
+
+def goals_from_sheet(sheet: Sheet, info: DocumentInfo, *, mapping: Mapping[str, str | None] | None = None) -> GoalTable:
+    """Interpret the rows of a sheet as a goal table: the one reading of goal tables, for CSV and Excel alike."""
+    file = sheet.file
     problems: list[Problem] = []
-    columns = _match_headers(headers)
-    for required in REQUIRED:
-        if required not in columns:
-            problems.append(Problem(file, f"no column for '{required}' among the headers {headers}",
-                                    f"otsikoista {headers} puuttuu sarake '{required}'", row=1))
+    warnings: list[Problem] = list(sheet.warnings)
+    wanted = _check_mapping(mapping, file)
+
+    def at(row: int | None, line: int | None, index: int | None, en: str, fi: str, value: str | None = None, severity: Severity = "error") -> None:
+        column = headers[index] if index is not None and index < len(headers) else None
+        cell = sheet.cell_ref(row, index) if row is not None and index is not None else None
+        (warnings if severity == "warning" else problems).append(
+            Problem(file, en, fi, row=row, line=line, column=column or None, value=value, sheet=sheet.name, cell=cell, severity=severity))
+
+    if not sheet.rows:
+        raise InputError([Problem(file, "the table is empty: it has no header row", "taulukko on tyhjä: siinä ei ole otsikkoriviä", sheet=sheet.name)], warnings)
+    header, headers, columns, ambiguous = _find_header(sheet.rows, wanted)
+    for field_name, indexes in ambiguous.items():
+        names = " and ".join(repr(headers[i]) for i in indexes)
+        at(header.number, header.line, None, f"columns {names} could both be '{field_name}'; say which in a column mapping",
+           f"sarakkeet {names} voisivat kumpikin olla '{field_name}'; kerro kumpi sarakevastaavuudessa")
+    for index, (en, fi) in sorted(header.faults.items()):
+        at(header.number, header.line, index, en, fi)
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        found = ", ".join(repr(h) for h in headers if h) or "none"
+        found_fi = ", ".join(repr(h) for h in headers if h) or "ei yhtään"
+        for field_name in missing:
+            fi_header, en_header = (h.format(year="VVVV", baseline="VVVV") for h in FIELD_HEADERS[field_name])
+            at(header.number, header.line, None, f"no column for '{field_name}' (a header such as {fi_header!r} or {en_header!r}); the headers found are: {found}",
+               f"sarake '{field_name}' puuttuu (otsikko kuten {fi_header!r} tai {en_header!r}); löytyneet otsikot: {found_fi}")
     if problems:
-        raise InputError(problems)
-    _dates_from_headers(columns, info)
+        raise InputError(problems, warnings)
+    for key in wanted:
+        if not any(_fold(h) == key for h in headers):
+            at(header.number, header.line, None, f"the column mapping names {key!r}, which is not a header of the table",
+               f"sarakevastaavuus nimeää otsikon {key!r}, jota taulukossa ei ole", severity="warning")
+    known = {h for pattern in FIELD_HEADERS.values() for h in pattern}
+    for index, name in enumerate(headers):
+        if name and index not in columns.values() and _fold(name) not in wanted:
+            nearest = difflib.get_close_matches(name, [h.format(year=info.year, baseline=info.year - 2) for h in known], n=1, cutoff=0.6)
+            hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
+            hint_fi = f"; tarkoititko {nearest[0]!r}?" if nearest else ""
+            at(header.number, header.line, index, f"the column is not one the reader knows, so its cells are not read{hint}",
+               f"sarake ei ole lukijan tuntema, joten sen soluja ei lueta{hint_fi}", severity="warning")
+    above = [r.number for r in sheet.rows if r.number < header.number]
+    if above:
+        at(above[0], None, None, f"rows above the header row are not read: {', '.join(map(str, above))}",
+           f"otsikkorivin yläpuolisia rivejä ei lueta: {', '.join(map(str, above))}", severity="warning")
+    _dates_from_headers({f: headers[i] for f, i in columns.items()}, info)
 
     known_statuses = statuses()
+    status_index = columns.get("status")
     goals: list[Goal] = []
     seen_keys: dict[str, int] = {}
     seen_texts: dict[str, int] = {}
     theme = ""
-    for row in rows:
-        cell = {field: row.cells.get(header, "").strip() for field, header in columns.items()}
-        filled = [v for v in row.cells.values() if v.strip()]
+    for row in sheet.rows:
+        if row.number <= header.number:
+            continue
+        values = row.values
+        beyond = [i for i in range(len(headers), len(values)) if values[i].strip() and i not in row.copied]
+        if beyond and sheet.kind == "csv":  # a delimiter too many: the row's cells may have shifted
+            at(row.number, row.line, None, f"the row has {len(values)} cells but the header has {len(headers)}",
+               f"rivillä on {len(values)} solua, otsikkorivillä {len(headers)}", values[beyond[0]])
+            continue
+        if beyond:  # in a workbook cells cannot shift: a note beside the table
+            at(row.number, row.line, beyond[0], "the cell is to the right of the last header, so it is not read",
+               "solu on viimeisen otsikon oikealla puolella, joten sitä ei lueta", values[beyond[0]], "warning")
+        filled = [i for i, v in enumerate(values[: len(headers)]) if v.strip()]
         if not filled:
             continue
-        if "theme" not in columns and len(filled) == 1 and not cell.get("status"):
-            theme = tidy(filled[0])  # a theme heading between goal rows, as in the source
+        faulty = [i for i in sorted(row.faults) if i in columns.values()]
+        for index in faulty:
+            en, fi = row.faults[index]
+            at(row.number, row.line, index, en, fi, values[index] if index < len(values) else None)
+        if faulty:
+            continue
+        cell = {field_name: row.value(index).strip() for field_name, index in columns.items()}
+        originals = [i for i in filled if i not in row.copied]
+        if ("theme" not in columns and len(originals) == 1 and originals[0] != status_index
+                and all(values[i] == values[originals[0]] for i in filled)):
+            theme = tidy(values[originals[0]])  # a theme heading between goal rows, as in the source (maybe merged across)
             continue
 
-        def problem(field: str, en: str, fi: str, value: str | None = None) -> None:
-            problems.append(Problem(file, en, fi, row=row.number, line=row.line, column=columns.get(field), value=value))
+        def problem(field_name: str, en: str, fi: str, value: str | None = None, severity: Severity = "error") -> None:
+            at(row.number, row.line, columns.get(field_name), en, fi, value, severity)
 
         if "theme" in columns and cell["theme"]:
             theme = tidy(cell["theme"])
@@ -151,11 +294,11 @@ def read_goal_table(path: Path, info: DocumentInfo) -> list[Goal]:
         responsible: list[Responsible] = []
         persons_part, bodies = split_responsibility_cell(cell.get("persons", ""))
         bodies += split_bodies(cell.get("body", ""))
-        for names, role, field in ((persons_part, "person", "persons"), (bodies, "body", "body" if "body" in columns else "persons")):
+        for names, role, field_name in ((persons_part, "person", "persons"), (bodies, "body", "body" if "body" in columns else "persons")):
             for name in names:
                 kind = classify(name)
                 if kind is None:
-                    problem(field, f"cannot tell whether {name!r} is a person, a post or a group",
+                    problem(field_name, f"cannot tell whether {name!r} is a person, a post or a group",
                             f"ei voi päätellä, onko {name!r} henkilö, nimike vai ryhmä", name)
                     continue
                 if any(name_key(r.name) == name_key(name) for r in responsible):
@@ -163,6 +306,9 @@ def read_goal_table(path: Path, info: DocumentInfo) -> list[Goal]:
                 responsible.append(Responsible(name, kind, role))
         if cell.get("persons", "").strip() and not persons_part and not bodies:
             problem("persons", "the cell names nobody", "solussa ei ole nimeä", cell.get("persons"))
+        elif not cell.get("persons") and not cell.get("body"):
+            problem("persons", "the goal names nobody responsible (no person and no body)",
+                    "tavoitteelle ei ole nimetty vastuuhenkilöä eikä vastuutahoa", severity="warning")
 
         pages: list[int] = []
         for part in re.split(r"[,\s]+", cell.get("pages", "")):
@@ -181,11 +327,10 @@ def read_goal_table(path: Path, info: DocumentInfo) -> list[Goal]:
                 break
         texts = {c: _paragraphs(cell[c]) for c in TEXT_COLUMNS if cell.get(c, "").strip()}
         goals.append(Goal(key, row.number, theme, text, status or "", texts, responsible, pages))
-    if not goals and not problems:
-        problems.append(Problem(file, "the table has no goal rows", "taulukossa ei ole tavoiterivejä"))
+    warnings.sort(key=lambda w: w.row or 0)  # in the order of the sheet
     if problems:
-        raise InputError(problems)
-    return goals
+        raise InputError(problems, warnings)
+    return GoalTable(goals, warnings, file, sheet.name, {f: headers[i] for f, i in columns.items()}, header.number)
 
 
 def _paragraphs(text: str) -> str:
@@ -194,48 +339,63 @@ def _paragraphs(text: str) -> str:
     return "\n".join(p for p in paragraphs if p)
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[_Row]]:
-    file = str(path)
-    if not path.is_file():
-        raise InputError([Problem(file, "the file does not exist", "tiedostoa ei ole")])
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError([Problem(file, "the file is not UTF-8 text (save it as 'CSV UTF-8')",
-                                  "tiedosto ei ole UTF-8-tekstiä (tallenna muodossa 'CSV UTF-8')", line=line)]) from None
-    if not text.strip():
-        raise InputError([Problem(file, "the file is empty", "tiedosto on tyhjä")])
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        headers = [tidy(h) for h in next(reader)]
-        rows: list[_Row] = []
-        number = 1
-        line = reader.line_num + 1
-        for values in reader:
-            number += 1
-            if len(values) > len(headers) and any(v.strip() for v in values[len(headers):]):
-                raise InputError([Problem(file, f"the row has {len(values)} cells but the header has {len(headers)}",
-                                          f"rivillä on {len(values)} solua, otsikkorivillä {len(headers)}", row=number, line=line)])
-            rows.append(_Row(number, line, dict(zip(headers, values))))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise InputError([Problem(file, f"the CSV is malformed: {error}", f"CSV-tiedosto on virheellinen: {error}", line=reader.line_num)]) from None
-    return headers, rows
+def _fold(header: str) -> str:
+    return tidy(header).casefold()
 
 
-def _match_headers(headers: list[str]) -> dict[str, str]:
-    columns: dict[str, str] = {}
-    for header in headers:
-        folded = header.casefold()
-        for field, patterns in HEADERS.items():
-            if field not in columns and any(re.fullmatch(p, folded) for p in patterns):
-                columns[field] = header
+def _check_mapping(mapping: Mapping[str, str | None] | None, file: str) -> dict[str, str | None]:
+    """The mapping with its headers folded; an unknown field is an error."""
+    wanted: dict[str, str | None] = {}
+    problems = []
+    for header, field_name in (mapping or {}).items():
+        field_name = field_name or None  # "" (TOML has no null) leaves the column unread, as None does
+        if field_name is not None and field_name not in HEADERS:
+            problems.append(Problem(file, f"the column mapping gives {header!r} the unknown field {field_name!r}; the fields are: {', '.join(HEADERS)}",
+                                    f"sarakevastaavuus antaa otsikolle {header!r} tuntemattoman kentän {field_name!r}; kentät ovat: {', '.join(HEADERS)}"))
+        wanted[_fold(header)] = field_name
+    targets = [f for f in wanted.values() if f is not None]
+    for field_name in sorted({f for f in targets if targets.count(f) > 1}):
+        problems.append(Problem(file, f"the column mapping gives several headers the field {field_name!r}",
+                                f"sarakevastaavuus antaa kentän {field_name!r} usealle otsikolle"))
+    if problems:
+        raise InputError(problems)
+    return wanted
+
+
+def _match_headers(headers: list[str], wanted: Mapping[str, str | None]) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """(field → column index, field → indexes of several columns that match it). The mapping comes first."""
+    columns: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        folded = _fold(header)
+        if folded in wanted and wanted[folded] is not None and wanted[folded] not in columns:
+            columns[wanted[folded]] = index
+    candidates: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        folded = _fold(header)
+        if not folded or folded in wanted:
+            continue
+        for field_name, patterns in HEADERS.items():
+            if field_name not in columns and any(re.fullmatch(p, folded) for p in patterns):
+                candidates.setdefault(field_name, []).append(index)
                 break
-    return columns
+    ambiguous = {f: i for f, i in candidates.items() if len(i) > 1}
+    columns.update({f: i[0] for f, i in candidates.items()})
+    return columns, ambiguous
+
+
+def _find_header(rows: list[SheetRow], wanted: Mapping[str, str | None]) -> tuple[SheetRow, list[str], dict[str, int], dict[str, list[int]]]:
+    """The header row: of the first rows with content, the first with every required column, else the best match."""
+    best = None
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        headers = [tidy(v) for v in row.values]
+        columns, ambiguous = _match_headers(headers, wanted)
+        score = (sum(f in columns for f in REQUIRED), len(columns))
+        if best is None or score > best[0]:
+            best = (score, row, headers, columns, ambiguous)
+        if score[0] == len(REQUIRED):
+            break
+    _, row, headers, columns, ambiguous = best
+    return row, headers, columns, ambiguous
 
 
 def _dates_from_headers(columns: dict[str, str], info: DocumentInfo) -> None:
@@ -281,9 +441,26 @@ def _document_info(config: dict, path: Path) -> DocumentInfo:
     )
 
 
+def _read_table(path: Path) -> tuple[list[str], list[_Row]]:
+    """A companion table (numbers, mentions, translations): headers on its first row, cells by header."""
+    sheet = read_sheet(path)
+    if not sheet.rows:
+        raise InputError([Problem(str(path), "the file is empty", "tiedosto on tyhjä")])
+    first, *body = sheet.rows
+    headers = [tidy(h) for h in first.values]
+    rows: list[_Row] = []
+    for row in body:
+        values = row.values
+        if len(values) > len(headers):
+            raise InputError([Problem(str(path), f"the row has {len(values)} cells but the header has {len(headers)}",
+                                      f"rivillä on {len(values)} solua, otsikkorivillä {len(headers)}", row=row.number, line=row.line)])
+        rows.append(_Row(row.number, row.line, dict(zip(headers, values + ("",) * (len(headers) - len(values))))))
+    return headers, rows
+
+
 def _companion_rows(path: Path, required: tuple[str, ...], problems: list[Problem]) -> list[_Row]:
     try:
-        headers, rows = _read_csv(path)
+        headers, rows = _read_table(path)
     except InputError as error:
         problems.extend(error.problems)
         return []

@@ -133,11 +133,19 @@ def test_malformed_csv_names_the_line(document_copy):
     assert problem.line is not None and "malformed" in problem.message
 
 
-def test_not_utf8(document_copy):
+def test_utf16_and_windows_1252_are_read_as_excel_writes_them(document_copy, document):
     path = document_copy / "goals.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    text = path.read_text(encoding="utf-8")
+    for encoding in ("utf-16", "cp1252"):  # "Unicode text" (with a byte-order mark); "CSV" on Windows
+        path.write_bytes(text.encode(encoding))
+        assert read_document(document_copy).goals == document.goals
+
+
+def test_not_text(document_copy):
+    path = document_copy / "goals.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))  # no byte-order mark: NULs everywhere
     [problem] = problems_of(document_copy)
-    assert "UTF-8" in problem.message
+    assert "NUL" in problem.message and "CSV UTF-8" in problem.message
 
 
 def test_number_quote_must_be_in_its_cell(document_copy):
