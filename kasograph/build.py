@@ -110,6 +110,8 @@ class _DocumentBuilder:
         self.add(doc, RDF.type, PROV.Entity)
         self.label(doc, info.title, DCTERMS.title)
         self.add(doc, DCTERMS.creator, iris.division_org())
+        if info.source_url:
+            self.add(doc, FOAF.page, URIRef(info.source_url))
         if info.language in LANGUAGES:
             self.add(doc, DCTERMS.language, URIRef(EU_LANGUAGE + LANGUAGES[info.language]))
         if info.pages:

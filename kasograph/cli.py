@@ -392,14 +392,46 @@ def graph(obj: Context, kind: str, fmt: str, only: str, output: Path | None, dat
 
 @main.command("import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A sidecar TOML file naming the document [default: TABLE.toml beside the table, or document.toml].")
+@click.option("--id", "doc_id", help="Document id, used in IRIs [default: city-division-year].")
+@click.option("--title", help="Title of the source document, as it is written.")
+@click.option("--city", help="City (organisation) that publishes the goals.")
+@click.option("--division", help="Division (toimiala), e.g. 'Kasvatus ja oppiminen'.")
+@click.option("--abbreviation", help="The division's abbreviation, e.g. KASO.")
+@click.option("--year", type=int, help="The year the goals are for.")
+@click.option("--source-url", help="Where the source document is published.")
+@click.option("--licence", "licence", help="IRI of the data's licence, e.g. https://creativecommons.org/licenses/by/4.0/.")
+@click.option("--rights", help="A rights statement, when there is no licence.")
+@click.option("--publisher", help="Who publishes the graph [default: kasograph project].")
+@click.option("--sheet", help="The worksheet that holds the goals [default: the first visible one].")
+@click.option("--column", "columns", multiple=True, metavar="HEADER=FIELD",
+              help="Read a column under another header: FIELD is goal, theme, metric, baseline, target, persons, body, "
+                   "outcome, status, key or pages (empty: ignore the column). Repeatable.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only errors.")
 @click.pass_obj
-def import_(obj: Context, source: Path, quiet: bool) -> None:
+def import_(obj: Context, source: Path, metadata: Path | None, doc_id: str | None, title: str | None, city: str | None,
+            division: str | None, abbreviation: str | None, year: int | None, source_url: str | None, licence: str | None,
+            rights: str | None, publisher: str | None, sheet: str | None, columns: tuple[str, ...], quiet: bool) -> None:
     """Import a document into the store: read, build, validate, store — all or nothing.
 
-    Importing a document that is already stored (same document id) replaces it.
+    SOURCE is a document folder, or a goal table (.xlsx, .xlsm, .csv) with its
+    description from a sidecar (document.toml, TABLE.toml or --metadata) or the
+    options. Importing a document that is already stored (same id) replaces it.
     """
     from .importer import ValidationFailed, import_document
+
+    mapping = {}
+    for column in columns:
+        header, equals, field = column.rpartition("=")
+        if not equals or not header:
+            raise click.UsageError(f"--column takes HEADER=FIELD, not {column!r}")
+        mapping[header] = field.strip() or None
+    given = {"document": {"id": doc_id, "title": title, "year": year, "source_url": source_url},
+             "organisation": {"city": city, "division": division, "division_abbreviation": abbreviation},
+             "dataset": {"license": licence, "rights": rights, "publisher": publisher}}
+    options = {"metadata": given if any(v for section in given.values() for v in section.values()) else None,
+               "sheet": sheet, "mapping": mapping or None, "sidecar": metadata}
 
     directory = obj.directory
     steps = ("reading", "building", "validating", "storing")
@@ -412,7 +444,7 @@ def import_(obj: Context, source: Path, quiet: bool) -> None:
             click.echo(f"\r[{bar}] {step}…{' ' * 12}", err=True, nl=False)
 
     try:
-        result = import_document(source, directory, obj.base, progress=progress)
+        result = import_document(source, directory, obj.base, progress=progress, **options)
     except InputError as error:
         if show:
             click.echo(err=True)
@@ -426,7 +458,8 @@ def import_(obj: Context, source: Path, quiet: bool) -> None:
     if show:
         click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
     for warning in result.warnings:
-        click.echo(f"warning: {warning.message() if callable(getattr(warning, 'message', None)) else warning}", err=True)
+        text = warning.text() if hasattr(warning, "text") else f"{warning.message()} ({compact(warning.focus_node, obj.base)})"
+        click.echo(f"warning: {text}", err=True)
     stored = result.document
     click.echo(f"{'replaced' if result.replaced else 'imported'} {stored.id} ({stored.title}, {stored.year}): "
                f"{stored.triples} triples in {result.seconds:.2f} s into {directory.path}", err=True)
@@ -503,3 +536,18 @@ def reconcile(obj: Context, data: Path | None, lang: str, fmt: str) -> None:
         click.echo(json.dumps([c.to_dict() for c in candidates], ensure_ascii=False, indent=2))
     else:
         click.echo(format_candidates(candidates, lang))
+
+
+@main.command()
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["fi", "en"]), default="fi", show_default=True, help="Language of the headers.")
+@click.option("--year", type=int, help="The year the goals are for [default: this year].")
+def template(output: Path, lang: str, year: int | None) -> None:
+    """Write an empty goal table (.xlsx) to fill in: the headers, a drop-down for the status, instructions."""
+    from .template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError("the template is an Excel workbook: name it FILE.xlsx")
+    written = write_template(output, lang, year=year)
+    click.echo(f"wrote {written}; fill it in, then: kasograph import {written.name} --title … --city … --division … --year …",
+               err=True)

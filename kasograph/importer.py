@@ -45,15 +45,16 @@ class ImportResult:
     warnings: list = field(default_factory=list)  # Problems and Findings that did not stop the import
 
 
-def read_source(path: Path) -> Document:
-    """A document from a document folder, its document.toml or a goal table beside one."""
+def read_source(path: Path, **options) -> Document:
+    """A document from a document folder, its document.toml, or a goal table (CSV, Excel) with a
+    sidecar or metadata; `options` go to `kasograph.table.read_document` (metadata, sheet, mapping, sidecar)."""
     from .table import read_document
 
-    return read_document(path)
+    return read_document(path, **options)
 
 
 def import_document(source: Path | Document, directory: StoreDirectory, base: str = DEFAULT_BASE, *,
-                    progress: Progress | None = None) -> ImportResult:
+                    progress: Progress | None = None, **options) -> ImportResult:
     """Read, build, validate and store one document; raise InputError or ValidationFailed, storing nothing."""
     say = progress or (lambda _: None)
     started = time.perf_counter()
@@ -62,7 +63,8 @@ def import_document(source: Path | Document, directory: StoreDirectory, base: st
         document, source_name = source, source.info.id
     else:
         say("reading")
-        document, source_name = read_source(Path(source)), Path(source).name
+        document, source_name = read_source(Path(source), **options), Path(source).name
+    warnings.extend(document.warnings)
     say("building")
     dataset = build_dataset([document], base)
     say("validating")

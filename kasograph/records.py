@@ -93,6 +93,7 @@ class DocumentInfo:
     baseline_date: date | None = None
     target_period: int | None = None
     outcome_month: tuple[int, int] | None = None  # (year, month)
+    source_url: str = ""  # where the source document is published
 
 
 @dataclass

@@ -27,7 +27,9 @@ RDF_FORMATS = {
 
 
 def is_table_source(path: Path) -> bool:
-    return path.is_dir() or path.suffix.lower() in (".csv", ".toml")
+    from .spreadsheet import SUFFIXES
+
+    return path.is_dir() or path.suffix.lower() in (*SUFFIXES, ".toml")
 
 
 def bundled_documents() -> list:

@@ -98,24 +98,40 @@ class GoalTable:
 
 
 def read_document(path: Path, *, sheet: str | None = None, mapping: Mapping[str, str | None] | None = None,
-                  limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Read a document folder (or its document.toml, or a goal table inside it).
+                  limits: Limits = DEFAULT_LIMITS, metadata: Mapping[str, Mapping[str, object]] | None = None,
+                  sidecar: Path | None = None) -> Document:
+    """Read a document folder (or its document.toml, or a goal table inside it, or a lone table).
 
     The goal table is the folder's `[tables] goals` (default goals.csv), or the
-    table given as `path`: CSV or an Excel workbook. `sheet` and `mapping` (see
-    `read_goals`) default to `[tables] goals_sheet` and the `[columns]` table of
-    document.toml. The document's `warnings` hold what was read with misgivings.
+    table given as `path`: CSV or an Excel workbook. What the table does not say
+    (id, title, year, city, division, …) comes from a sidecar: `sidecar`, else
+    `TABLE.toml` beside a lone table, else the folder's document.toml; and from
+    `metadata` ({section: {key: value}} as in document.toml), which overrides it.
+    A lone table needs no sidecar when `metadata` names the document; its id
+    defaults to city-division-year. `sheet` and `mapping` (see `read_goals`)
+    default to `[tables] goals_sheet` and the `[columns]` table of the sidecar.
+    The document's `warnings` hold what was read with misgivings.
     """
     path = Path(path)
     if not path.exists():
         raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
     folder = path if path.is_dir() else path.parent
-    sidecar = folder / "document.toml"
-    if not sidecar.is_file():
-        raise InputError([Problem(str(path), "no document.toml found beside the table; it names the document (id, title, year, city, division)",
-                                  "taulukon vierestä puuttuu document.toml, joka nimeää asiakirjan")])
-    config = _read_toml(sidecar)
-    info = _document_info(config, sidecar)
+    if sidecar is None:
+        beside = path.with_suffix(".toml") if path.is_file() and path.suffix.lower() in SUFFIXES else None
+        sidecar = beside if beside is not None and beside.is_file() else folder / "document.toml"
+    if not sidecar.is_file() and not metadata:
+        raise InputError([Problem(str(path), "no document.toml found beside the table; it names the document (id, title, year, city, division): "
+                                  "write one, or give them as options (kasograph import --title … --city … --division … --year …)",
+                                  "taulukon vierestä puuttuu document.toml, joka nimeää asiakirjan: kirjoita se tai anna tiedot valitsimina")])
+    config = _read_toml(sidecar) if sidecar.is_file() else {}
+    for section, values in (metadata or {}).items():
+        config.setdefault(section, {}).update({k: v for k, v in values.items() if v not in (None, "")})
+    document_section = config.setdefault("document", {})
+    organisation = config.get("organisation", {})
+    if not document_section.get("id") and organisation.get("city") and document_section.get("year"):
+        document_section["id"] = slug(f"{organisation['city']}-{organisation.get('division_abbreviation') or organisation.get('division', '')}"
+                                      f"-{document_section['year']}")
+    info = _document_info(config, sidecar if sidecar.is_file() else path)
     tables = config.get("tables", {})
     goals_file = folder / tables.get("goals", "goals.csv")
     if path.is_file() and path.suffix.lower() in SUFFIXES:
@@ -437,7 +453,7 @@ def _document_info(config: dict, path: Path) -> DocumentInfo:
         city=organisation["city"], division=organisation["division"],
         division_abbreviation=organisation.get("division_abbreviation", ""), pages=document.get("pages"),
         publisher=dataset.get("publisher", "kasograph project"), license=dataset.get("license", ""),
-        rights=" ".join(dataset.get("rights", "").split()),
+        rights=" ".join(dataset.get("rights", "").split()), source_url=document.get("source_url", ""),
     )
 
 

@@ -176,7 +176,7 @@ def test_commands_report_a_missing_file(runner, tmp_path, command):
 
 
 def test_unknown_file_type(runner, tmp_path):
-    odd = tmp_path / "goals.xlsx"
+    odd = tmp_path / "goals.ods"
     odd.write_bytes(b"PK\x03\x04")
     result = runner.invoke(main, ["validate", str(odd)])
-    assert result.exit_code == 1 and "unknown file type '.xlsx'" in result.output
+    assert result.exit_code == 1 and "unknown file type '.ods'" in result.output

@@ -211,3 +211,80 @@ def test_the_viewer_compares_years(two_years):
     assert client.get("/compare/vantaa-kaso-2021/nothing.html").status_code == 404
     goal = client.get("/goal/example-kaso-2022/perhekeskus.en.html").get_data(as_text=True)
     assert "Carries over" in goal and 'href="../vantaa-kaso-2021/perhekeskus.en.html"' in goal and "(2021)" in goal
+
+
+METADATA = ["--title", "Toimialan tavoitteet vuodelle 2022 (testi)", "--city", "Vantaa", "--division", "Kasvatus ja oppiminen",
+            "--abbreviation", "KASO", "--year", "2022", "--rights", "Testiaineisto, ei julkaistu."]
+
+
+def filled_template(runner, path: Path, rows: list[dict]) -> Path:
+    """`kasograph template`, filled in as a steward would (by header)."""
+    import openpyxl
+
+    assert runner.invoke(main, ["template", str(path), "--year", "2022"]).exit_code == 0
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    for number, row in enumerate(rows, start=2):
+        for header, value in row.items():
+            sheet.cell(number, headers.index(header) + 1, value)
+    workbook.save(path)
+    return path
+
+
+GOAL = {"Teema": "Edistämme asukkaiden hyvinvointia",
+        "Toimialan tavoite": "Lapsiperheiden tukemiseksi kehitetään ja laajennetaan perhekeskustoimintaa",
+        "Vastuuhenkilö(t)": "Anders Vikström, Ilkka Kalo & Sole Askola-Vehviläinen", "Tila": "Toteutuu täysin"}
+
+
+def test_a_steward_fills_the_template_imports_it_and_compares(runner, tmp_path):
+    store = tmp_path / "store"
+    run(runner, store, "import", str(KASO))
+    table = filled_template(runner, tmp_path / "tavoitteet-2022.xlsx", [
+        GOAL, {**GOAL, "Toimialan tavoite": "Tiedolla johtamisen työvälineet käytössä toimialan kaikessa johtamisessa",
+               "Teema": "Johdamme uudistuen ja osallistuen", "Vastuuhenkilö(t)": "Tuija Harakka", "Tila": "Toteutuu osittain"}])
+    done = run(runner, store, "import", str(table), *METADATA)
+    assert done.exit_code == 0, done.output
+    assert "imported vantaa-kaso-2022" in done.output
+    assert [d["id"] for d in json.loads(run(runner, store, "documents", "--format", "json").output)] == ["vantaa-kaso-2021", "vantaa-kaso-2022"]
+    summary = json.loads(run(runner, store, "diff", "vantaa-kaso-2021", "vantaa-kaso-2022", "--format", "json").output)["summary"]
+    assert (summary["carried_over"], summary["dropped"], summary["added"]) == (2, 8, 0)
+    assert summary["status_changed"] == 1  # tiedolla johtaminen: fully achieved in 2021, partially in the test table
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"Tila": "Toteutu täysin"}, "did you mean 'Toteutuu täysin'"),
+    ({"Teema": None}, "theme"),
+    ({"Toimialan tavoite": None}, "goal"),
+])
+def test_a_spreadsheet_with_an_error_changes_nothing(runner, tmp_path, change, expected):
+    store = tmp_path / "store"
+    run(runner, store, "import", str(KASO))
+    before = state(store)
+    table = filled_template(runner, tmp_path / "broken.xlsx", [{**GOAL, **change}])
+    failed = runner.invoke(main, ["--store", str(store), "import", str(table), *METADATA])
+    assert failed.exit_code == 1
+    assert "broken.xlsx" in failed.output and "row 2" in failed.output and expected in failed.output
+    assert state(store) == before
+
+
+def test_a_goal_without_a_responsible_party_is_stored_with_a_warning(runner, tmp_path):
+    store = tmp_path / "store"
+    table = filled_template(runner, tmp_path / "nobody.xlsx", [{**GOAL, "Vastuuhenkilö(t)": None}])
+    done = run(runner, store, "import", str(table), *METADATA)
+    assert done.exit_code == 0 and "warning" in done.output and "row 2" in done.output
+    assert json.loads(run(runner, store, "documents", "--format", "json").output)[0]["id"] == "vantaa-kaso-2022"
+
+
+def test_not_a_spreadsheet_and_no_description(runner, tmp_path):
+    store = tmp_path / "store"
+    run(runner, store, "import", str(KASO))
+    before = state(store)
+    fake = tmp_path / "kuva.xlsx"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    refused = runner.invoke(main, ["--store", str(store), "import", str(fake), *METADATA])
+    assert refused.exit_code == 1 and "kuva.xlsx" in refused.output
+    lone = filled_template(runner, tmp_path / "lone.xlsx", [GOAL])
+    undescribed = runner.invoke(main, ["--store", str(store), "import", str(lone)])
+    assert undescribed.exit_code == 1 and "document.toml" in undescribed.output and "--title" in undescribed.output
+    assert state(store) == before
