@@ -14,7 +14,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import re
 import tempfile
 import threading
 import time
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph
 
+from . import lexer
 from .store import GoalStore, PREFIX_MAP
 
 SELECT_FORMATS = {
@@ -65,22 +65,6 @@ class Answer:
 
 # The words of SPARQL Update that no query may contain as keywords.
 _UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
-# SPARQL's tokens, as far as the check needs them: comments, strings, IRIs and language
-# tags are skipped whole, so that a keyword inside them is not taken for one; a word with a
-# colon is a prefixed name, and one after ? or $ a variable, so neither is a keyword.
-_TOKENS = re.compile(r"""
-    (?P<comment>\#[^\n\r]*)
-  | (?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*'{3} | "{3}(?:[^"\\]|\\.|"(?!""))*"{3}
-              | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<variable>[?$]\w+)
-  | (?P<word>[^\W\d]?[\w.\-\u00b7]*:[^\s{}()\[\];,<>"'\#|/^*+?!=&]*|[^\W\d][\w\-]*)
-  | (?P<other>\S)
-""", re.VERBOSE)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
 def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> None:
     """Refuse updates and SERVICE calls to places not on the allow-list; let Oxigraph judge the rest.
 
@@ -90,8 +74,7 @@ def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> None:
     the message, because Oxigraph's query parser refuses updates anyway.
     """
     # SPARQL applies \u escapes before parsing, everywhere (Oxigraph too): so does the check.
-    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    tokens = [(m.lastgroup, m.group()) for m in _TOKENS.finditer(text) if m.lastgroup != "comment"]
+    tokens = lexer.tokens(sparql)
     for index, (kind, value) in enumerate(tokens):
         if kind != "word":
             continue
@@ -113,10 +96,11 @@ def _worker(connection, data: str) -> None:
     """A worker process: open the on-disk store read-only (a folder) or load the data once (an N-Quads
     file), then answer queries until the pipe closes."""
     if os.path.isdir(data):
-        store = pyoxigraph.Store.read_only(data)
+        store = GoalStore(pyoxigraph.Store.read_only(data), path=data)
     else:
-        store = pyoxigraph.Store()
-        store.bulk_load(path=data, format=pyoxigraph.RdfFormat.N_QUADS)
+        store = GoalStore()
+        store.store.bulk_load(path=data, format=pyoxigraph.RdfFormat.N_QUADS)  # the dump holds the union already
+        store.copy_union()
     connection.send(("ready",))
     while True:
         try:
@@ -126,7 +110,8 @@ def _worker(connection, data: str) -> None:
         sparql, options, select_format, graph_format, row_limit = request
         started = time.perf_counter()
         try:
-            results = store.query(sparql, prefixes=PREFIX_MAP, **_graph_options(options))
+            graphs = _graph_options(options)
+            results = store.engine_for(sparql, graphs_given=bool(graphs)).query(sparql, prefixes=PREFIX_MAP, **graphs)
             if isinstance(results, pyoxigraph.QueryBoolean):
                 media, fmt = SELECT_FORMATS[select_format]
                 answer = Answer("boolean", media, results.serialize(format=fmt))
@@ -145,7 +130,7 @@ def _worker(connection, data: str) -> None:
 
 
 def _graph_options(options: dict) -> dict:
-    result: dict = {}
+    result: dict = {}  # empty: the query's own dataset, or the union
     if options.get("default_graph"):
         result["default_graph"] = [pyoxigraph.NamedNode(g) for g in options["default_graph"]]
     if options.get("named_graphs"):

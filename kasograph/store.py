@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Dataset
 
+from . import lexer
 from .namespaces import sparql_prefixes
 
 RESULT_FORMATS = {
@@ -42,11 +43,19 @@ class GoalStore:
     in two documents would be counted twice. A materialised union is a set, as in an
     RDF merge (and as Fuseki's union graph). When the store holds no named graphs
     (a plain Turtle file), the default graph is the data itself.
+
+    In memory, the union is also kept in a store of its own, which answers every
+    query that names no graph: Oxigraph's memory store looks a subject up across all
+    graphs, so an entity that many documents name (the publisher, a city's theme)
+    costs a step per document; without the named graphs it costs one (1.2-2x faster
+    on the saved questions at 1M triples, 12x on one). An on-disk store keeps the
+    default graph in indexes of its own and needs no copy.
     """
 
     def __init__(self, store: pyoxigraph.Store | None = None, path: Path | None = None):
         self.store = store if store is not None else pyoxigraph.Store()
         self.path = path  # the on-disk store (read-only) this was opened from; None in memory
+        self.union: pyoxigraph.Store | None = None  # in memory: the union alone (see above)
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> "GoalStore":
@@ -68,6 +77,20 @@ class GoalStore:
         """Write the union of the named graphs into the default graph (a set: each triple once)."""
         if self.has_named_graphs():
             self.store.update("CLEAR DEFAULT; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self.copy_union()
+
+    def copy_union(self) -> None:
+        """In memory: copy the default graph (the union) into a store of its own."""
+        if self.path is None:
+            self.union = pyoxigraph.Store()
+            self.union.bulk_extend(pyoxigraph.Quad(q.subject, q.predicate, q.object)
+                                   for q in self.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+
+    def engine_for(self, sparql: str, *, graphs_given: bool = False) -> pyoxigraph.Store:
+        """The store to run a query on: the union alone, unless the query reads named graphs."""
+        if self.union is None or graphs_given or lexer.reads_named_graphs(sparql):
+            return self.store
+        return self.union
 
     def has_named_graphs(self) -> bool:
         return next(iter(self.store.named_graphs()), None) is not None
@@ -102,7 +125,7 @@ class GoalStore:
             options["default_graph"] = [pyoxigraph.NamedNode(g) for g in default_graph]
         if named_graphs:
             options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in named_graphs]
-        return self.store.query(sparql, prefixes=PREFIX_MAP, **options)
+        return self.engine_for(sparql, graphs_given=bool(options)).query(sparql, prefixes=PREFIX_MAP, **options)
 
     def select(self, sparql: str, **kwargs) -> list[dict[str, object]]:
         """SELECT rows as dicts of Python values (str for IRIs and texts, int/float for numbers)."""

@@ -184,6 +184,11 @@ def test_a_triple_in_two_documents_is_one_triple_of_the_union():
     assert len(store) == 2
     assert dump(store, DUMP_BY_SUFFIX["nq"]).decode().count("\n") == 2  # the union is not published as a third graph
     assert dump(store, DUMP_BY_SUFFIX["ttl"]).decode().count("foaf:name") == 1
+    # queries that name no graph run on the union alone; those that do, on the whole store
+    assert store.engine_for("SELECT * WHERE { ?s ex:graph ?o FILTER (?o != 'GRAPH') } # GRAPH") is store.union
+    assert store.engine_for("SELECT * WHERE { graph ?g { ?s ?p ?o } }") is store.store
+    assert store.engine_for("SELECT * FROM <http://example.org/graph/a> WHERE { ?s ?p ?o }") is store.store
+    assert store.select("SELECT (COUNT(*) AS ?n) FROM <http://example.org/graph/a> WHERE { ?s ?p ?o }") == [{"n": 1}]
 
 
 def test_a_slow_query_is_stopped_while_others_are_answered(endpoint):
