@@ -1,4 +1,4 @@
-"""Full-page screenshots of the viewer for the README: docs/home.png and docs/goal.png.
+"""Full-page screenshots of the viewer for the README: docs/home.png, goal.png, responsibility.png, collaboration.png.
 
 Starts `kasograph serve` on a free port of 127.0.0.1, photographs the home page and
 a goal page with Playwright and Debian's chromium (never a downloaded browser) at a
@@ -24,7 +24,8 @@ DOCS = ROOT / "docs"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SHOTS = {"home.png": "/", "goal.png": "/goal/vantaa-kaso-2021/mielenterveysosaaminen.html"}
+SHOTS = {"home.png": "/", "goal.png": "/goal/vantaa-kaso-2021/mielenterveysosaaminen.html",
+         "responsibility.png": "/graphs/responsibility.en.html", "collaboration.png": "/graphs/collaboration/person.en.html"}
 VIEWPORT = {"width": 1200, "height": 800}
 
 
@@ -53,8 +54,13 @@ def main() -> None:
     DOCS.mkdir(exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    import os
+    import tempfile
+
+    # the bundled data, whatever the user has imported
+    env = {**os.environ, "KASOGRAPH_STORE": str(Path(tempfile.mkdtemp(prefix="kasograph-shots-")) / "store")}
     server = subprocess.Popen([sys.executable, "-m", "kasograph", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=ROOT)
+                              cwd=ROOT, env=env)
     try:
         wait_until_ready(base + "/", server)
         with sync_playwright() as p:

@@ -49,7 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_by_theme": "Tilat teemoittain", "key_person_risk": "Yhden henkilön varassa", "single_party_goals": "Tavoitteet, joiden ainoa vastuutaho on yksi henkilö",
         "sole_named_person": "Henkilöt, joiden poissaolo jättäisi tavoitteita ilman nimettyä henkilöä", "centrality": "Keskeisyys",
         "theme_coverage": "Ryhmien teemat", "communities": "Yhteisöt", "legend_body": "katkoviiva = vastuutaho",
-        "nodes_edges": "solmua, yhteyttä", "picture_help": "Viemällä osoittimen solmun päälle näet koko nimen; solmu vie sivulleen.",
+        "nodes": "solmua", "edges": "yhteyttä", "picture_help": "Viemällä osoittimen solmun päälle näet koko nimen; solmu vie sivulleen.",
     },
     "en": {
         "other_years": "In other years", "carries_over": "Carries over", "carried_over_in": "Carried over as",
@@ -94,7 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_by_theme": "Status by theme", "key_person_risk": "Key-person risk", "single_party_goals": "Goals whose only responsible party is one person",
         "sole_named_person": "People whose absence would leave goals without any named person", "centrality": "Centrality",
         "theme_coverage": "Themes of each group", "communities": "Communities", "legend_body": "dashed line = responsible body",
-        "nodes_edges": "nodes, links", "picture_help": "Hover over a node for its full name; a node takes you to its page.",
+        "nodes": "nodes", "edges": "links", "picture_help": "Hover over a node for its full name; a node takes you to its page.",
     },
 }
 
