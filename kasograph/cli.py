@@ -270,7 +270,8 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
 
     try:
         app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
-                          "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": workers, "SPARQL_SERVICE_ALLOWLIST": services})
+                          "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": workers, "SPARQL_SERVICE_ALLOWLIST": services,
+                          "SPARQL_MAX_PENDING": max(1, threads - 2)})  # two threads always free for pages
     except InputError as error:
         _fail(error)
     click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)

@@ -23,10 +23,15 @@ TOKENS = re.compile(r"""
 CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
+def _codepoint(match: re.Match) -> str:
+    number = int(match.group(1) or match.group(2), 16)
+    return chr(number) if number <= 0x10FFFF else match.group()  # no such character: the parser will say so
+
+
 def tokens(sparql: str) -> list[tuple[str, str]]:
     """(kind, text) of every token but comments; kinds: string, iri, langtag, variable, word, other.
     SPARQL applies \\u escapes before parsing, everywhere (Oxigraph too): so does the scan."""
-    text = CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    text = CODEPOINT.sub(_codepoint, sparql)
     return [(m.lastgroup, m.group()) for m in TOKENS.finditer(text) if m.lastgroup != "comment"]
 
 

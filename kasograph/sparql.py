@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 import tempfile
 import threading
 import time
@@ -51,7 +52,21 @@ class QueryTimeout(Exception):
 
 
 class QueryFailed(Exception):
-    """The engine could not answer (for example an error while evaluating)."""
+    """The engine could not answer this query (for example an error while evaluating): HTTP 400."""
+
+
+class QueryTooLarge(QueryFailed):
+    """The answer would be larger than the limit on answers: HTTP 400, with the limit."""
+
+
+class QueryWorkerLost(QueryFailed):
+    """The worker stopped while it answered. `crashed`: it died of a fault (a stack overflow in the
+    engine, say) that this query caused, so asking again would do the same: HTTP 400; otherwise
+    (killed from outside, out of memory) the server could not answer now: HTTP 503."""
+
+    def __init__(self, message: str, crashed: bool):
+        super().__init__(message)
+        self.crashed = crashed
 
 
 @dataclass
@@ -65,6 +80,17 @@ class Answer:
 
 # The words of SPARQL Update that no query may contain as keywords.
 _UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
+#: How deep brackets may nest. Real queries nest a few levels; the engine's parser recurses on each,
+#: and a query nested thousands deep would overflow its stack (the worker runs queries on a large
+#: stack anyway, and a worker that dies of a query is replaced).
+MAX_NESTING = 256
+#: What a query's answer may weigh by default (bytes, serialised): a cross product of the store with
+#: itself serialises to hundreds of MB in seconds, which the web process would otherwise have to hold.
+MAX_RESULT_BYTES = 50_000_000
+#: A worker answers on a thread with this much stack: reserved address space, used only by a deep query.
+WORKER_STACK_BYTES = 512 * 1024 * 1024
+
+
 def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> None:
     """Refuse updates and SERVICE calls to places not on the allow-list; let Oxigraph judge the rest.
 
@@ -75,7 +101,14 @@ def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> None:
     """
     # SPARQL applies \u escapes before parsing, everywhere (Oxigraph too): so does the check.
     tokens = lexer.tokens(sparql)
+    depth = 0
     for index, (kind, value) in enumerate(tokens):
+        if kind == "other" and value in "({[":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QuerySyntaxError(f"brackets nest more than {MAX_NESTING} deep; write the query flatter")
+        elif kind == "other" and value in ")}]":
+            depth -= 1
         if kind != "word":
             continue
         keyword = value.upper()
@@ -93,8 +126,49 @@ def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> None:
 
 
 def _worker(connection, data: str) -> None:
-    """A worker process: open the on-disk store read-only (a folder) or load the data once (an N-Quads
-    file), then answer queries until the pipe closes."""
+    """A worker process: answer queries on a thread with a large stack (the engine's parser and
+    planner recurse; a process's main thread has 8 MB, which a long chain of UNIONs overflows)."""
+    threading.stack_size(WORKER_STACK_BYTES)
+    thread = threading.Thread(target=_serve, args=(connection, data), name="kasograph-query")
+    thread.start()
+    thread.join()
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Bounded:
+    """A file for the engine to serialise into that refuses to grow past `limit` bytes."""
+
+    def __init__(self, limit: int | None):
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise _TooLarge()
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _serialize(results, fmt, limit: int | None) -> bytes:
+    out = _Bounded(limit)
+    results.serialize(out, format=fmt)
+    return out.value()
+
+
+def _serve(connection, data: str) -> None:
+    """Open the on-disk store read-only (a folder) or load the data once (an N-Quads file), then
+    answer queries until the pipe closes."""
     if os.path.isdir(data):
         store = GoalStore(pyoxigraph.Store.read_only(data), path=data)
     else:
@@ -109,6 +183,7 @@ def _worker(connection, data: str) -> None:
             return
         sparql, options, select_format, graph_format, row_limit = request
         started = time.perf_counter()
+        limit = options.get("max_bytes")
         try:
             graphs = _graph_options(options)
             results = store.engine_for(sparql, graphs_given=bool(graphs)).query(sparql, prefixes=PREFIX_MAP, **graphs)
@@ -117,12 +192,15 @@ def _worker(connection, data: str) -> None:
                 answer = Answer("boolean", media, results.serialize(format=fmt))
             elif isinstance(results, pyoxigraph.QueryTriples):
                 media, fmt = GRAPH_FORMATS[graph_format]
-                answer = Answer("graph", media, results.serialize(format=fmt) or b"")
+                answer = Answer("graph", media, _serialize(results, fmt, limit))
             else:
                 media, fmt = SELECT_FORMATS[select_format]
-                answer = _solutions(results, media, fmt, row_limit)
+                answer = _solutions(results, media, fmt, row_limit, limit)
             answer.seconds = time.perf_counter() - started
             connection.send(("ok", answer))
+        except _TooLarge:
+            connection.send(("too large", f"the answer is larger than {limit:,} bytes; narrow the query "
+                                          "(LIMIT, more specific patterns), or download the whole dataset"))
         except SyntaxError as error:
             connection.send(("syntax", str(error)))
         except Exception as error:  # noqa: BLE001 - anything the engine raises goes back as a message
@@ -138,9 +216,9 @@ def _graph_options(options: dict) -> dict:
     return result
 
 
-def _solutions(results, media: str, fmt, row_limit: int | None) -> Answer:
+def _solutions(results, media: str, fmt, row_limit: int | None, limit: int | None = None) -> Answer:
     if row_limit is None:
-        return Answer("solutions", media, results.serialize(format=fmt))
+        return Answer("solutions", media, _serialize(results, fmt, limit))
     # A page shows at most `row_limit` rows: stop reading there (the engine streams).
     variables = results.variables
     kept = []
@@ -172,6 +250,10 @@ def _json_term(term) -> dict:
     return {"type": "literal", "value": str(term)}
 
 
+# A worker that dies of one of these signals died of the query it ran (the engine overflowed its stack, say).
+_FAULTS = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE}
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.Process
@@ -185,6 +267,7 @@ class QueryPool:
     store: GoalStore
     workers: int = 2
     timeout: float = 10.0
+    max_result_bytes: int | None = MAX_RESULT_BYTES  # a larger answer is refused (QueryTooLarge)
     _idle: queue.Queue = field(default_factory=queue.Queue, init=False)
     _data: str = field(default="", init=False)  # what workers open: the on-disk store, or an N-Quads copy
     _temporary: bool = field(default=False, init=False)
@@ -231,7 +314,8 @@ class QueryPool:
             raise QueryTimeout(f"every query worker stayed busy for {limit:g} s") from None
         remaining = max(0.1, limit - (time.monotonic() - started))
         try:
-            worker.connection.send((sparql, {"default_graph": default_graph, "named_graphs": named_graphs},
+            worker.connection.send((sparql, {"default_graph": default_graph, "named_graphs": named_graphs,
+                                             "max_bytes": self.max_result_bytes},
                                     select_format, graph_format, row_limit))
             if not worker.connection.poll(remaining):
                 self._replace(worker)
@@ -239,9 +323,14 @@ class QueryPool:
                 raise QueryTimeout(f"the query was stopped after {limit:g} s")
             status, *payload = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
+            worker.process.join(2)
+            crashed = (worker.process.exitcode or 0) < 0 and -worker.process.exitcode in _FAULTS
             self._replace(worker)
             worker = None
-            raise QueryFailed("the query worker stopped unexpectedly") from None
+            if crashed:
+                raise QueryWorkerLost("the query stopped the engine (nested or chained too deeply?); "
+                                      "write it more simply", crashed=True) from None
+            raise QueryWorkerLost("the query worker stopped unexpectedly; try again", crashed=False) from None
         finally:
             if worker is not None:
                 self._idle.put(worker)
@@ -249,6 +338,8 @@ class QueryPool:
             return payload[0]
         if status == "syntax":
             raise QuerySyntaxError(payload[0])
+        if status == "too large":
+            raise QueryTooLarge(payload[0])
         raise QueryFailed(payload[0])
 
     def _replace(self, worker: _Worker | None) -> None:

@@ -15,8 +15,10 @@ import re
 import threading
 from pathlib import Path
 
+import pyoxigraph
 from flask import Flask, Response, abort, g, render_template, request
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from .. import saved
 from ..goaldata import GoalData
@@ -41,6 +43,22 @@ DEFAULTS = {
     "SPARQL_HTML_ROW_LIMIT": 1000,  # rows a results page shows (downloads have no limit)
     "SPARQL_MAX_QUERY_BYTES": 100_000,  # the largest query (or request body) accepted
     "SPARQL_SERVICE_ALLOWLIST": (),  # SERVICE IRIs a query may call; none by default
+    "SPARQL_MAX_RESULT_BYTES": 50_000_000,  # the largest answer (serialised) a query may have; larger: 400
+    "SPARQL_MAX_PENDING": 6,  # queries held at once (running or waiting for a worker); `serve` sets --threads - 2
+}
+#: Sent with every response. The pages use no inline script or style (JSON-LD data blocks are not
+#: scripts to CSP), no other origin, and are never framed.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+ERROR_TEXTS = {
+    "fi": ("Palvelussa tapahtui virhe", "Sivua ei voitu näyttää. Virhe on kirjattu palvelimen lokiin; yritä myöhemmin uudelleen."),
+    "en": ("Something went wrong", "The page could not be shown. The error has been logged on the server; please try again later."),
 }
 HTML = "text/html"
 _NOT_IN_AN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
@@ -89,12 +107,49 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
         return render_template("error.html", title=i18n.TEXTS[g.lang]["not_found"],
                                text=i18n.TEXTS[g.lang]["not_found_text"]), 404
 
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        """400, 405, 413 …: a short page with the reason, never the server's internals."""
+        if error.code in (404, 406) or error.code is None or error.code < 400:
+            return error
+        response = error.get_response()
+        response.set_data(_error_page(f"{error.code} {error.name}", error.description or ""))
+        response.mimetype = "text/html"
+        return response
+
+    @app.errorhandler(500)
+    def server_error(_):
+        """Anything a view raised (Flask has logged it with its traceback): a friendly page, and no
+        traceback unless the app runs in debug mode (then Werkzeug's debugger answers instead)."""
+        try:
+            g.lang = i18n.choose_language(request.args.get("lang"), request.accept_languages)
+        except Exception:  # noqa: BLE001 - the request itself may be what failed
+            g.lang = i18n.DEFAULT
+        title, text = ERROR_TEXTS.get(g.lang, ERROR_TEXTS["en"])
+        return _error_page(title, text), 500
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
     @app.errorhandler(406)
     def not_acceptable(_):
         offered = ", ".join(["text/html", *[f.media_type for f in RESOURCE_FORMATS]])
         return Response(f"406 Not Acceptable: this resource is available as {offered}.\n", 406, mimetype="text/plain")
 
     return app
+
+
+def _error_page(title: str, text: str) -> str:
+    """The error template; plain HTML if even that cannot be rendered (the failure may be in it)."""
+    from markupsafe import escape
+
+    try:
+        return render_template("error.html", title=title, text=text)
+    except Exception:  # noqa: BLE001 - an error page must always be given
+        return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(text)}</p>"
 
 
 def _follow_imports(app: Flask) -> None:
@@ -124,6 +179,10 @@ def dispatch(path: str):
     if _NOT_IN_AN_IRI.search(path):  # no resource has such a name, and it could not be put in a query
         abort(404)
     data = goal_data()
+    try:  # nor has a path that makes no IRI (an address that was not UTF-8 decodes to U+FFFD, which no IRI holds)
+        pyoxigraph.NamedNode(data.base + path)
+    except ValueError:
+        abort(404)
     if path.startswith("download/"):
         return dataset_views.download(path[len("download/"):])
     if path.startswith("questions/"):

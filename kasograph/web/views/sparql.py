@@ -14,7 +14,8 @@ from rdflib.namespace import RDF
 from ... import saved
 from ...errors import InputError
 from ...namespaces import sparql_prefixes
-from ...sparql import GRAPH_FORMATS, SELECT_FORMATS, QueryFailed, QueryPool, QueryRefused, QuerySyntaxError, QueryTimeout, check
+from ...sparql import (GRAPH_FORMATS, SELECT_FORMATS, QueryFailed, QueryPool, QueryRefused, QuerySyntaxError, QueryTimeout,
+                       QueryWorkerLost, check)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -35,10 +36,60 @@ def pool() -> QueryPool:
     with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
         if "kasograph_pool" not in app.extensions:
             workers = QueryPool(app.extensions["kasograph"].store, workers=app.config["SPARQL_WORKERS"],
-                                timeout=app.config["SPARQL_TIMEOUT"])
+                                timeout=app.config["SPARQL_TIMEOUT"], max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"])
             atexit.register(workers.close)
             app.extensions["kasograph_pool"] = workers
     return app.extensions["kasograph_pool"]
+
+
+class QueryBusy(QueryTimeout):
+    """More queries are being answered or waiting than the server holds at once: HTTP 503, try again."""
+
+
+#: How long a query waits for a place among the SPARQL_MAX_PENDING before it is turned away.
+PENDING_WAIT = 0.25
+
+
+def run_query(query: str, **options):
+    """Run a query on the app's workers, holding one of its SPARQL_MAX_PENDING places meanwhile.
+
+    Each query being answered or waiting for a worker holds one of the web server's threads; the
+    places keep some threads free for pages, however many slow queries arrive at once."""
+    app = current_app
+    with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
+        places = app.extensions.setdefault("kasograph_places", threading.BoundedSemaphore(max(1, app.config["SPARQL_MAX_PENDING"])))
+    if not places.acquire(timeout=PENDING_WAIT):
+        raise QueryBusy(f"the server is answering {app.config['SPARQL_MAX_PENDING']} queries already; try again in a moment")
+    try:
+        return pool().run(query, **options)
+    finally:
+        places.release()
+
+
+def _strict_utf8() -> bool:
+    """Whether the query string and a form or query body are UTF-8 (Werkzeug would quietly put U+FFFD
+    in place of the bytes that are not, and run a query nobody wrote)."""
+    from urllib.parse import unquote_to_bytes
+
+    raw = [unquote_to_bytes(request.query_string.replace(b"+", b" "))]
+    content_type = (request.mimetype or "").lower()
+    if request.method == "POST" and content_type in ("application/x-www-form-urlencoded", "application/sparql-query"):
+        body = request.get_data(cache=True)  # the form is parsed from these cached bytes afterwards
+        raw.append(unquote_to_bytes(body.replace(b"+", b" ")) if content_type.endswith("urlencoded") else body)
+    try:
+        for part in raw:
+            part.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _filename(name: str) -> str:
+    """A download name safe to put in a header: letters, digits, dot, dash and underscore."""
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "results"
+    return safe[:100]
 
 
 def _text(status: int, message: str) -> Response:
@@ -67,12 +118,16 @@ def endpoint():
     content_type = (request.mimetype or "").lower()
     if request.content_length and request.content_length > config["SPARQL_MAX_QUERY_BYTES"]:
         return _text(413, f"The request is larger than {config['SPARQL_MAX_QUERY_BYTES']} bytes.")
+    if not _strict_utf8():
+        return _text(400, "The request is not UTF-8: a query must be sent as UTF-8 text.")
     if content_type == "application/sparql-update" or "update" in request.values:
         return _text(403, "This endpoint is read-only: SPARQL updates are refused.")
     if request.method == "POST" and content_type == "application/sparql-query":
         query = request.get_data(as_text=True)
     else:
         query = request.values.get("query")
+    if query is None and request.method == "POST":
+        return _text(400, "No query: send it as the form field query=… or as an application/sparql-query body.")
     if query is None:
         return service_description_or_page()
     if len(query.encode("utf-8")) > config["SPARQL_MAX_QUERY_BYTES"]:
@@ -80,17 +135,23 @@ def endpoint():
     select_format, graph_format = _formats()
     try:
         check(query, tuple(config["SPARQL_SERVICE_ALLOWLIST"]))
-        answer = pool().run(query, select_format=select_format, graph_format=graph_format,
-                            default_graph=request.values.getlist("default-graph-uri") or None,
-                            named_graphs=request.values.getlist("named-graph-uri") or None)
+        answer = run_query(query, select_format=select_format, graph_format=graph_format,
+                           default_graph=request.values.getlist("default-graph-uri") or None,
+                           named_graphs=request.values.getlist("named-graph-uri") or None)
     except QueryRefused as error:
         return _text(403, str(error))
     except QuerySyntaxError as error:
         return _text(400, f"Syntax error: {error}")
+    except QueryBusy as error:
+        response = _text(503, f"{error}.")
+        response.headers["Retry-After"] = "1"
+        return response
     except QueryTimeout as error:
         return _text(503, f"{error}. Narrow the query (LIMIT, more specific patterns) and try again.")
-    except QueryFailed as error:
-        return _text(500, f"The query could not be answered: {error}")
+    except QueryWorkerLost as error:
+        return _text(400 if error.crashed else 503, f"The query could not be answered: {error}")
+    except QueryFailed as error:  # the engine could not evaluate it, or the answer is too large
+        return _text(400, f"The query could not be answered: {error}")
     body = answer.body
     headers = dict(CORS)
     if answer.media_type == "text/csv":
@@ -98,7 +159,7 @@ def endpoint():
             body = b"\xef\xbb\xbf" + body  # Excel reads UTF-8 CSV correctly only with a byte-order mark
         headers["Content-Type"] = "text/csv; charset=utf-8"
     if request.values.get("download"):
-        headers["Content-Disposition"] = f'attachment; filename="{request.values["download"]}"'
+        headers["Content-Disposition"] = f'attachment; filename="{_filename(request.values["download"])}"'
     return Response(body, mimetype=answer.media_type, headers=headers)
 
 
@@ -152,7 +213,7 @@ def run_for_page(query: str) -> dict:
     result = {"columns": [], "rows": [], "boolean": None, "graph": None, "error": None, "truncated": False, "seconds": None}
     try:
         check(query, tuple(current_app.config["SPARQL_SERVICE_ALLOWLIST"]))
-        answer = pool().run(query, select_format="json", graph_format="ttl", row_limit=limit)
+        answer = run_query(query, select_format="json", graph_format="ttl", row_limit=limit)
     except (QueryRefused, QuerySyntaxError, QueryTimeout, QueryFailed) as error:
         result["error"] = f"{type(error).__name__.replace('Query', '')}: {error}"
         return result
@@ -231,9 +292,10 @@ def question_results(name: str, fmt: str):
 
     query = bind_parameters(question.sparql, values) if values else question.sparql
     try:
-        answer = pool().run(query, select_format=fmt)
-    except (QuerySyntaxError, QueryTimeout, QueryFailed) as error:
-        return _text(503 if isinstance(error, QueryTimeout) else 500, str(error))
+        answer = run_query(query, select_format=fmt)
+    except (QuerySyntaxError, QueryTimeout, QueryFailed) as error:  # a saved question that fails is our bug: 500
+        busy = isinstance(error, QueryTimeout) or (isinstance(error, QueryWorkerLost) and not error.crashed)
+        return _text(503 if busy else 500, str(error))
     body = answer.body
     if fmt == "csv" and request.args.get("bom", "1") != "0":
         body = b"\xef\xbb\xbf" + body
