@@ -308,3 +308,47 @@ def test_click_a_person_in_the_collaboration_picture(server, tab, suffix):
     expect(page.locator("h1")).to_have_text("Tuija Harakka")
     expect(page.locator("html")).to_have_attribute("lang", "en" if suffix == ".en.html" else "fi")
     assert tab.failures == []
+
+
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+CSP_PAGES = ["/", "/index.en.html", f"/{GOAL}.html", f"/{GOAL}.en.html", f"/{PERSON}.html", "/search.html?q=huoltaja",
+             "/graphs/responsibility.html", "/graphs/collaboration.html", "/analytics.html", "/compare.html",
+             "/questions/goals-of-person.en.html", "/void.html", "/def.html"]
+
+
+def test_no_page_breaks_its_content_security_policy(server, tab):
+    """The main pages under the policy every response carries: nothing refused, nothing in the console."""
+    page = tab.page
+    problems: list[str] = []
+    page.on("console", lambda message: message.type in ("error", "warning") and problems.append(f"{page.url}: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+    page.add_init_script(CSP_LISTENER)
+    for path in CSP_PAGES:
+        response = page.goto(server + path)
+        assert response.status == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        expect(page.locator("h1")).to_be_visible()
+        assert page.locator("header.top").evaluate("e => getComputedStyle(e).display") == "flex", path  # the stylesheet applies
+        assert page.evaluate("window.__csp") == [], path
+    # The goal page's description is there as a JSON-LD data block, which the policy does not touch.
+    page.goto(f"{server}/{GOAL}.html")
+    jsonld = page.locator('script[type="application/ld+json"]').first.text_content()
+    assert GOAL in jsonld
+    # The query page's script (a file of the server's own) runs: Ctrl+Enter submits the query.
+    page.goto(server + "/query.en.html")
+    editor = page.locator("#query-form textarea[name=query]")
+    editor.fill(GOALS_AND_NAMES)
+    editor.press("Control+Enter")
+    page.wait_for_url(re.compile(r"/query\.en\.html\?query="))
+    expect(page.locator("table.results tbody tr")).to_have_count(20)
+    assert page.evaluate("window.__csp") == []
+    assert problems == [], problems
+    assert tab.failures == []
+    # And the policy is enforced, not merely sent: an injected inline script does not run.
+    ran = page.evaluate("""() => { const s = document.createElement("script"); s.textContent = "window.__ran = true";
+                                    document.head.appendChild(s); return window.__ran === true; }""")
+    assert ran is False
+    assert any(v.startswith("script-src") for v in page.evaluate("window.__csp"))
