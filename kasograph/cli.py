@@ -16,7 +16,7 @@ from .namespaces import DEFAULT_BASE
 from .output import compact, table
 from .sources import load_dataset
 from .goaldata import GoalData
-from .storage import StoreDirectory, default_store_path
+from .storage import StoreDirectory, open_store
 from .store import GRAPH_FORMATS, RESULT_FORMATS, GoalStore, to_python
 
 SOURCE_HELP = ("A document folder, a goal table (.csv) or an RDF file; when left out, the store "
@@ -24,14 +24,15 @@ SOURCE_HELP = ("A document folder, a goal table (.csv) or an RDF file; when left
 
 
 class Context:
-    def __init__(self, base: str, store: Path | None):
+    def __init__(self, base: str, store: str | None):
         self.base = base
-        self.store_path = store
+        self.store_location = store or None
 
     @property
     def directory(self) -> StoreDirectory:
-        """The store directory: --store, $KASOGRAPH_STORE, or the user's data folder."""
-        return StoreDirectory(self.store_path or default_store_path())
+        """The store: --store or $KASOGRAPH_STORE (a folder, a SPARQL server's URL, or a TOML file naming
+        one: kasograph.remote), or the folder in the user's data folder."""
+        return open_store(self.store_location, self.base)
 
     def dataset(self, source: Path | None, *, vocabulary: bool = True):
         """An rdflib dataset of a source; without one, of the store if it holds anything, else of the bundled data."""
@@ -42,7 +43,7 @@ class Context:
         return load_dataset(source, self.base, vocabulary=vocabulary)
 
     def goal_data(self, source: Path | None) -> GoalData:
-        return GoalData.open(source, self.base, self.directory.path)
+        return GoalData.open(source, self.base, self.store_location)
 
     def goal_store(self, source: Path | None) -> GoalStore:
         return self.goal_data(source).store
@@ -57,12 +58,13 @@ def _fail(error: InputError) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--base", envvar="KASOGRAPH_BASE", default=DEFAULT_BASE, show_default=True,
               help="IRI base of the data (also from $KASOGRAPH_BASE).")
-@click.option("--store", envvar="KASOGRAPH_STORE", type=click.Path(file_okay=False, path_type=Path),
-              help="Store directory that `import` writes and every command reads (also from $KASOGRAPH_STORE) "
-                   "[default: kasograph/store in the user's data folder].")
+@click.option("--store", envvar="KASOGRAPH_STORE", metavar="DIR|URL|FILE.toml",
+              help="The store that `import` writes and every command reads (also from $KASOGRAPH_STORE): a store "
+                   "directory, a SPARQL server's URL (http://host:7878 for `oxigraph serve`), or a TOML file naming a "
+                   "server's query, update and graph store URLs [default: kasograph/store in the user's data folder].")
 @click.version_option(package_name="kasograph")
 @click.pass_context
-def main(ctx: click.Context, base: str, store: Path | None) -> None:
+def main(ctx: click.Context, base: str, store: str | None) -> None:
     """kasograph: a city division's goals, metrics and responsible parties as a validated knowledge graph."""
     ctx.obj = Context(base, store)
 
@@ -434,7 +436,10 @@ def import_(obj: Context, source: Path, metadata: Path | None, doc_id: str | Non
     options = {"metadata": given if any(v for section in given.values() for v in section.values()) else None,
                "sheet": sheet, "mapping": mapping or None, "sidecar": metadata}
 
-    directory = obj.directory
+    try:
+        directory = obj.directory
+    except InputError as error:
+        _fail(error)
     steps = ("reading", "building", "validating", "storing")
     show = not quiet and sys.stderr.isatty()
 
@@ -471,13 +476,17 @@ def import_(obj: Context, source: Path, metadata: Path | None, doc_id: str | Non
 @click.pass_obj
 def documents(obj: Context, fmt: str) -> None:
     """List the documents in the store: id, title, year, triples, when imported, from what."""
-    directory = obj.directory
-    stored = sorted(directory.manifest().documents.values(), key=lambda d: (d.year or 0, d.id))
+    try:
+        directory = obj.directory
+        stored = sorted(directory.manifest().documents.values(), key=lambda d: (d.year or 0, d.id))
+    except InputError as error:
+        _fail(error)
     if fmt == "json":
         click.echo(json.dumps([vars(d) for d in stored], ensure_ascii=False, indent=2))
         return
     if not stored:
-        click.echo(f"(no documents in {directory.path}; the commands use the bundled dataset)", err=True)
+        fallback = "" if getattr(directory, "remote", False) else "; the commands use the bundled dataset"
+        click.echo(f"(no documents in {directory.path}{fallback})", err=True)
         return
     click.echo(table(["id", "title", "year", "triples", "imported at", "source"],
                      [[d.id, d.title, str(d.year or ""), str(d.triples), d.imported_at, d.source] for d in stored]))

@@ -11,7 +11,7 @@ from .iris import Iris
 from .namespaces import DEFAULT_BASE
 from .records import Document
 from .sources import bundled_documents, is_table_source, load_rdf_store
-from .storage import StoreDirectory, default_store_path
+from .storage import StoreDirectory, open_store
 from .store import GoalStore
 from .table import read_document
 
@@ -24,19 +24,25 @@ class GoalData:
         self.store = store
         self.base = base
         self.source_texts = source_texts or {}
-        self.directory = directory  # the store directory this was opened from, if any
-        self.generation = generation
+        self.directory = directory  # the store directory (or remote store) this was opened from, if any
+        self.generation = generation  # its generation, or a remote store's catalogue version
 
     @classmethod
     def from_directory(cls, directory: StoreDirectory, base: str = DEFAULT_BASE) -> "GoalData":
-        """The current generation of a store directory, read-only."""
+        """The current generation of a store directory, read-only; or what a remote store holds now."""
+        if getattr(directory, "remote", False):
+            from .remote import RemoteGoalStore
+
+            version = directory.current()
+            return cls(RemoteGoalStore(directory), base, directory.source_texts(), directory, version)
         generation, store = directory.open()
         manifest = directory.manifest(generation)
         return cls(GoalStore(store, path=directory.generation_path(generation)), base, directory.source_texts(manifest),
                    directory, generation)
 
     def is_current(self) -> bool:
-        """False when an import has published a newer generation of the store directory since this was opened."""
+        """False when an import has published a newer generation of the store directory since this was opened
+        (for a remote store: changed its catalogue; one small query)."""
         return self.directory is None or self.directory.current() in (None, self.generation)
 
     def fresh(self) -> "GoalData":
@@ -44,11 +50,12 @@ class GoalData:
         return self if self.is_current() else GoalData.from_directory(self.directory, self.base)
 
     @classmethod
-    def open(cls, source: Path | None = None, base: str = DEFAULT_BASE, store: Path | None = None) -> "GoalData":
-        """A document folder or table, or an RDF file (`source`); else the store directory (`store`,
-        or the default one) if anything was imported into it; else the bundled documents."""
+    def open(cls, source: Path | None = None, base: str = DEFAULT_BASE, store: str | Path | None = None) -> "GoalData":
+        """A document folder or table, or an RDF file (`source`); else the store (`store`: a store directory,
+        a SPARQL server's URL or a settings file naming one; or the default) if anything was imported into it
+        (a remote store is always used); else the bundled documents."""
         if source is None:
-            directory = StoreDirectory(store) if store is not None else StoreDirectory(default_store_path())
+            directory = open_store(store, base)
             if directory.exists():
                 return cls.from_directory(directory, base)
         if source is not None and not is_table_source(Path(source)):

@@ -5,6 +5,9 @@ graph built and checked against the shapes; only a document that passes
 reaches the store, in one transaction that replaces the document's named graph
 (so importing the same document again replaces it) and keeps the union graph
 in step. A failure at any step leaves the store as it was.
+
+A remote store (a SPARQL server, `kasograph.remote`) is read, built and validated
+for the same way; only the storing differs (see that module for its order of writes).
 """
 
 from __future__ import annotations
@@ -53,11 +56,20 @@ def read_source(path: Path, **options) -> Document:
     return read_document(path, **options)
 
 
-def import_document(source: Path | Document, directory: StoreDirectory, base: str = DEFAULT_BASE, *,
-                    progress: Progress | None = None, **options) -> ImportResult:
-    """Read, build, validate and store one document; raise InputError or ValidationFailed, storing nothing."""
+@dataclass
+class Prepared:
+    """A document read, built and validated: ready to be stored."""
+
+    document: Document
+    source_name: str  # the file it came from, as the steward named it
+    dataset: Dataset
+    iris: Iris
+    warnings: list = field(default_factory=list)
+
+
+def prepare(source: Path | Document, base: str = DEFAULT_BASE, *, progress: Progress | None = None, **options) -> Prepared:
+    """Read, build and validate a document; raise InputError or ValidationFailed. Nothing is stored."""
     say = progress or (lambda _: None)
-    started = time.perf_counter()
     warnings: list = []
     if isinstance(source, Document):
         document, source_name = source, source.info.id
@@ -72,7 +84,22 @@ def import_document(source: Path | Document, directory: StoreDirectory, base: st
     if not report.conforms:
         raise ValidationFailed(report)
     warnings.extend(report.warnings)
-    iris = Iris.for_document(document.info, base)
+    return Prepared(document, source_name, dataset, Iris.for_document(document.info, base), warnings)
+
+
+def import_document(source: Path | Document, directory: StoreDirectory, base: str = DEFAULT_BASE, *,
+                    progress: Progress | None = None, **options) -> ImportResult:
+    """Read, build, validate and store one document; raise InputError or ValidationFailed, storing nothing.
+    `directory` is a store directory, or a remote store (kasograph.remote.RemoteStore)."""
+    say = progress or (lambda _: None)
+    started = time.perf_counter()
+    prepared = prepare(source, base, progress=progress, **options)
+    if getattr(directory, "remote", False):
+        from .remote import import_prepared
+
+        stored, replaced = import_prepared(prepared, directory, say)
+        return ImportResult(stored, replaced, time.perf_counter() - started, prepared.warnings)
+    document, dataset, iris, source_name = prepared.document, prepared.dataset, prepared.iris, prepared.source_name
     graph = str(iris.graph())
     say("storing")
     document_triples = _ntriples(dataset, iris.graph())
@@ -92,11 +119,15 @@ def import_document(source: Path | Document, directory: StoreDirectory, base: st
         link_revisions(store, _series(manifest, document.info.city, document.info.division))
 
     manifest = directory.write(change)
-    return ImportResult(manifest.documents[document.info.id], replaced, time.perf_counter() - started, warnings)
+    return ImportResult(manifest.documents[document.info.id], replaced, time.perf_counter() - started, prepared.warnings)
 
 
 def remove_document(directory: StoreDirectory, document_id: str) -> StoredDocument:
     """Take a document's graph out of the store (and out of the union)."""
+    if getattr(directory, "remote", False):
+        from .remote import remove_remote
+
+        return remove_remote(directory, document_id)
     removed: list[StoredDocument] = []
 
     def change(store: pyoxigraph.Store, manifest: Manifest) -> None:

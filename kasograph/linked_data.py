@@ -174,4 +174,4 @@ def _to_rdflib(term):
 
 
 def vocabulary_graph(store: GoalStore) -> list[pyoxigraph.Triple]:
-    return [q.triple for q in store.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(VOCABULARY_GRAPH))]
+    return store.graph_triples(VOCABULARY_GRAPH)

@@ -37,6 +37,25 @@ KEEP_GENERATIONS = 3  # the current one and two before it, for readers that have
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another to finish
 
 
+def default_store_location() -> str | Path:
+    """$KASOGRAPH_STORE as given (a folder, a SPARQL server's URL or a settings file), else the default folder."""
+    return os.environ.get("KASOGRAPH_STORE") or default_store_path()
+
+
+def open_store(location: str | os.PathLike | None = None, base: str | None = None):
+    """A store directory, or a remote store when `location` is a URL (http:// or https://) or a TOML
+    file naming a SPARQL server's URLs (see kasograph.remote); None: $KASOGRAPH_STORE or the default."""
+    location = default_store_location() if location is None else location
+    from .remote import is_remote_location
+
+    if is_remote_location(location):
+        from .namespaces import DEFAULT_BASE
+        from .remote import open_remote
+
+        return open_remote(location, base or DEFAULT_BASE)
+    return StoreDirectory(location)
+
+
 def default_store_path() -> Path:
     """$KASOGRAPH_STORE, else `kasograph/store` in the user's data folder (~/.local/share on Linux,
     %LOCALAPPDATA% on Windows, ~/Library/Application Support on macOS)."""

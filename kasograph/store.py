@@ -136,6 +136,10 @@ class GoalStore:
     def graphs(self) -> Iterator[str]:
         return (g.value for g in self.store.named_graphs())
 
+    def graph_triples(self, graph: str) -> list[pyoxigraph.Triple]:
+        """The triples of one named graph."""
+        return [q.triple for q in self.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))]
+
 
 PREFIX_MAP = {line.split()[1][:-1]: line.split()[2][1:-1] for line in sparql_prefixes().splitlines()}
 

@@ -34,6 +34,12 @@ def pool() -> QueryPool:
     """The app's query workers, started on the first query (pages that never query never pay for them)."""
     app = current_app
     with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
+        store = app.extensions["kasograph"].store
+        if "kasograph_pool" not in app.extensions and getattr(store, "remote", None) is not None:
+            from ...remote import RemoteQueryPool  # a remote store: the server answers, no worker processes
+
+            app.extensions["kasograph_pool"] = RemoteQueryPool(store, timeout=app.config["SPARQL_TIMEOUT"],
+                                                               max_result_bytes=app.config.get("SPARQL_MAX_RESULT_BYTES"))
         if "kasograph_pool" not in app.extensions:
             workers = QueryPool(app.extensions["kasograph"].store, workers=app.config["SPARQL_WORKERS"],
                                 timeout=app.config["SPARQL_TIMEOUT"], max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"])

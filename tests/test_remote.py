@@ -1,0 +1,337 @@
+"""A remote SPARQL server as the store: a real Oxigraph server (`oxigraph serve`), written by
+`kasograph --store URL import`, read by every command, the viewer and the endpoint, and held to
+the same answers as a local store directory with the same documents."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kasograph import saved
+from kasograph.cli import main
+from kasograph.importer import ValidationFailed, import_document
+from kasograph.storage import StoreDirectory, open_store
+
+from .conftest import KASO
+from .servers import free_port, running
+
+EXAMPLE = Path(__file__).parent / "fixtures" / "example-2022"
+BASE = "https://w3id.org/kasograph/id/"
+CATALOGUE = BASE + "graph/catalogue"
+#: The server's own limit on a query; the viewer's (SPARQL_TIMEOUT) is an HTTP timeout in front of it.
+SERVER_TIMEOUT = 5
+
+
+def _oxigraph() -> str | None:
+    beside = Path(sys.executable).parent / "oxigraph"  # the `oxigraph` package of the test extra
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`oxigraph serve` on a free port with a store in a temporary folder; stopped at the end."""
+    binary = _oxigraph()
+    if binary is None:
+        pytest.skip("the Oxigraph server is not installed (pip install 'kasograph[test]' brings it)")
+    folder = tmp_path_factory.mktemp("oxigraph")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}", "--timeout-s", str(SERVER_TIMEOUT)]
+    ready = f"{url}/query?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+    with running(command, folder / "log.txt", ready, lambda r: r.headers.get("Server", "").startswith("Oxigraph")):
+        yield url
+
+
+def run(runner, store: str | Path, *args: str, code: int = 0):
+    result = runner.invoke(main, ["--store", str(store), *args])
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def stores(server, tmp_path_factory):
+    """The remote store and a local store directory, each with the bundled 2021 document and the
+    fictional 2022 one, imported in the same order through the command line."""
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    local = tmp_path_factory.mktemp("local") / "store"
+    for source in (KASO, EXAMPLE):
+        done = run(runner, server, "import", str(source))
+        assert f"into {server}" in done.output
+        run(runner, local, "import", str(source))
+    return server, local
+
+
+def csv_rows(runner, store, sparql: str, *more: str) -> list[str]:
+    return run(runner, store, "query", sparql, "--format", "csv", *more).output.splitlines()
+
+
+def server_query(url: str, sparql: str) -> dict:
+    """Ask the server directly (no kasograph in between)."""
+    request = urllib.request.Request(f"{url}/query", data=urllib.parse.urlencode({"query": sparql}).encode(),
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def snapshot(url: str) -> list[str]:
+    """Everything the server holds, every graph, as sorted N-Quads."""
+    request = urllib.request.Request(f"{url}/store", headers={"Accept": "application/n-quads"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return sorted(response.read().decode("utf-8").splitlines())
+
+
+def test_documents_are_listed_from_the_catalogue_graph(runner, stores):
+    remote, local = stores
+    listed = json.loads(run(runner, remote, "documents", "--format", "json").output)
+    expected = json.loads(run(runner, local, "documents", "--format", "json").output)
+    keys = ("id", "graph", "title", "year", "triples", "source", "source_text", "city", "division")
+    assert [{k: d[k] for k in keys} for d in listed] == [{k: d[k] for k in keys} for d in expected]
+    assert [(d["id"], d["year"], d["triples"]) for d in listed] == [("vantaa-kaso-2021", 2021, 672), ("example-kaso-2022", 2022, 644)]
+    assert all(d["imported_at"].endswith("+00:00") for d in listed)
+    table = run(runner, remote, "documents").output
+    assert "vantaa-kaso-2021" in table and "example-kaso-2022" in table
+
+
+@pytest.mark.parametrize("sparql", [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?p a foaf:Person ; foaf:name ?name }",
+    "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a kg:Goal }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER (?g != <%s>) }" % CATALOGUE,
+    "SELECT ?new ?old WHERE { ?new prov:wasRevisionOf ?old } ORDER BY ?new",
+    "SELECT ?name (COUNT(?goal) AS ?goals) WHERE { ?goal prov:wasAttributedTo/foaf:name ?name } GROUP BY ?name ORDER BY DESC(?goals) ?name",
+])
+def test_the_union_answers_as_the_local_store_does(runner, stores, sparql):
+    remote, local = stores
+    assert csv_rows(runner, remote, sparql) == csv_rows(runner, local, sparql)
+
+
+def test_the_union_counts(runner, stores):
+    remote, _ = stores
+    assert csv_rows(runner, remote, "SELECT (COUNT(*) AS ?n) WHERE { ?p a foaf:Person ; foaf:name ?name }") == ["n", "8"]
+    assert csv_rows(runner, remote, "SELECT (COUNT(*) AS ?n) WHERE { ?p a foaf:Person ; foaf:name ?name "
+                                    "FILTER (?name != 'Tuija Harakkaa') }") == ["n", "7"]  # the fixture's deliberate typo apart
+    assert csv_rows(runner, remote, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a kg:Goal }") == ["n", "20"]
+
+
+def test_the_default_graph_is_the_set_of_the_documents_triples(stores):
+    """kasograph keeps the union itself: each triple of the named graphs once, nothing else."""
+    remote, _ = stores
+    documents = f"FILTER (?g != <{CATALOGUE}>)"
+    missing = server_query(remote, f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {documents} FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
+    extra = server_query(remote, f"ASK {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {documents} }} }}")
+    assert missing["boolean"] is False and extra["boolean"] is False
+    graphs = server_query(remote, "SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
+    assert [b["g"]["value"] for b in graphs["results"]["bindings"]] == [
+        "https://w3id.org/kasograph/def", BASE + "graph/catalogue", BASE + "graph/example-kaso-2022", BASE + "graph/vantaa-kaso-2021"]
+
+
+@pytest.mark.parametrize("name", sorted(saved.catalogue()))
+def test_saved_questions_answer_as_on_the_local_store(runner, stores, name):
+    remote, local = stores
+    answer = run(runner, remote, "query", "--saved", name, "--format", "csv").output.splitlines()
+    expected = run(runner, local, "query", "--saved", name, "--format", "csv").output.splitlines()
+    # the same rows; rows that tie on every ORDER BY key (a goal kept word for word from one year to the
+    # next) may come in either order, as SPARQL allows
+    assert answer[0] == expected[0] and sorted(answer[1:]) == sorted(expected[1:]) and len(answer) > 1
+
+
+def test_a_saved_question_with_a_parameter(runner, stores):
+    remote, local = stores
+    args = ("--saved", "goals-of-person", "--param", "person=Ari Ranki", "--format", "json")
+    remote_rows = json.loads(run(runner, remote, "query", *args).output)["results"]["bindings"]
+    local_rows = json.loads(run(runner, local, "query", *args).output)["results"]["bindings"]
+    in_any_order = lambda rows: sorted(json.dumps(row, sort_keys=True) for row in rows)  # noqa: E731 - ties, as above
+    assert in_any_order(remote_rows) == in_any_order(local_rows) and len(remote_rows) == 6
+
+
+def test_diff_stats_and_reconcile(runner, stores):
+    remote, local = stores
+    for args in (("diff", "vantaa-kaso-2021", "example-kaso-2022", "--format", "json"), ("stats", "--format", "json"),
+                 ("reconcile", "--format", "json"), ("analyse", "--format", "json")):
+        assert json.loads(run(runner, remote, *args).output) == json.loads(run(runner, local, *args).output), args
+    text = run(runner, remote, "diff", "vantaa-kaso-2021", "example-kaso-2022").output
+    assert "9 carried over, 1 added, 1 dropped" in text
+
+
+def test_export_holds_the_same_quads(runner, stores):
+    remote, local = stores
+
+    def named(output: str) -> tuple[int, list[str]]:
+        lines = [line for line in output.splitlines() if line.strip()]
+        return len(lines), sorted(line for line in lines if "_:" not in line)  # blank nodes are relabelled
+
+    assert named(run(runner, remote, "export", "--format", "nq").output) == named(run(runner, local, "export", "--format", "nq").output)
+
+
+def test_a_malformed_query_is_reported_where_the_user_wrote_it(runner, stores):
+    remote, _ = stores
+    failed = run(runner, remote, "query", "SELECT ?x WHERE { ?x a }", code=1)
+    assert "not valid SPARQL" in failed.output and "1:25" in failed.output  # not shifted by the PREFIX lines added
+
+
+def test_the_viewer_and_endpoint_on_the_remote_store(stores):
+    from kasograph.web import create_app
+
+    remote, local = stores
+    app = create_app({"STORE": remote, "SPARQL_TIMEOUT": 10})
+    client = app.test_client()
+    home = client.get("/index.en.html")
+    assert home.status_code == 200 and "2 documents" in home.get_data(as_text=True)
+    goal = client.get("/goal/example-kaso-2022/perhekeskus.en.html").get_data(as_text=True)
+    assert "Carries over" in goal and 'href="../vantaa-kaso-2021/perhekeskus.en.html"' in goal
+    person = client.get("/person/vantaa/ari-ranki.html")
+    assert person.status_code == 200 and "Ari Ranki" in person.get_data(as_text=True)
+    assert client.get("/person/vantaa/nobody.html").status_code == 404
+    compare = client.get("/compare/vantaa-kaso-2021/example-kaso-2022.en.html").get_data(as_text=True)
+    assert "Goals added (1)" in compare and "Tuija Harakkaa" in compare
+    for page in ("/analytics.en.html", "/graphs/collaboration.en.html", "/questions/goals-of-person.html", "/void.html",
+                 "/search.html?q=mielenterveys"):
+        assert client.get(page).status_code == 200, page
+    assert client.get("/document/vantaa-kaso-2021/source.txt").get_data(as_text=True) == (KASO / "source.txt").read_text(encoding="utf-8")
+    turtle = client.get("/person/vantaa/ari-ranki", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "Ari Ranki" in turtle.get_data(as_text=True)
+    # the endpoint forwards to the server, with the same answers as the local one …
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    answer = client.get("/sparql", query_string={"query": count}, headers={"Accept": "text/csv"})
+    local_app = create_app({"STORE": str(local), "SPARQL_WORKERS": 1})
+    try:
+        expected = local_app.test_client().get("/sparql", query_string={"query": count}, headers={"Accept": "text/csv"})
+        assert answer.status_code == 200 and answer.data == expected.data
+    finally:
+        local_app.extensions["kasograph_pool"].close()
+    page = client.get("/query.en.html", query_string={"query": "SELECT ?p WHERE { ?p a foaf:Person } ORDER BY ?p"})
+    assert page.status_code == 200 and "Ari Ranki" in page.get_data(as_text=True)  # IRIs shown with their labels
+    csv = client.get("/questions/workload-per-person.csv")
+    assert csv.status_code == 200 and "Ari Ranki" in csv.get_data(as_text=True)
+    ask = client.post("/sparql", data={"query": "ASK { ?p foaf:name 'Ari Ranki' }"}, headers={"Accept": "application/sparql-results+json"})
+    assert ask.json == {"head": {}, "boolean": True}
+    # … and the read-only check still applies before anything is sent
+    assert client.post("/sparql", data={"update": "DROP ALL"}).status_code == 403
+    assert client.get("/sparql", query_string={"query": "DELETE WHERE { ?s ?p ?o }"}).status_code == 403
+    assert client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"}).status_code == 403
+    malformed = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x a }"})
+    assert malformed.status_code == 400 and "1:25" in malformed.get_data(as_text=True)
+    assert client.get("/sparql", query_string={"query": count}).status_code == 200  # the data is unchanged
+
+
+def test_the_endpoint_time_limit_is_the_http_timeout(stores):
+    from kasograph.web import create_app
+
+    remote, _ = stores
+    client = create_app({"STORE": remote, "SPARQL_TIMEOUT": 0.5}).test_client()
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # billions of rows: the server stops it too
+    started = time.monotonic()
+    answer = client.get("/sparql", query_string={"query": slow})
+    assert answer.status_code == 503 and time.monotonic() - started < 3
+    assert client.get("/index.html").status_code == 200  # the viewer goes on answering
+
+
+def test_a_failed_import_changes_nothing(runner, stores, document_copy, document):
+    remote, _ = stores
+    before = snapshot(remote)
+    goals = document_copy / "goals.csv"
+    goals.write_text(goals.read_text(encoding="utf-8").replace("Toteutuu täysin", "Toteutu täysin", 1), encoding="utf-8")
+    failed = run(runner, remote, "import", str(document_copy), code=1)
+    assert "Toteutu täysin" in failed.output
+    import dataclasses
+
+    broken = list(document.goals)
+    broken[0] = dataclasses.replace(broken[0], status="https://example.org/not-a-status")
+    with pytest.raises(ValidationFailed):
+        import_document(dataclasses.replace(document, goals=broken), open_store(remote))
+    assert snapshot(remote) == before
+
+
+def test_an_update_that_fails_after_the_put_leaves_the_old_document(stores, document, monkeypatch):
+    """The new graph waits in a staging graph; if the one update that swaps it in fails, the old
+    document, the union and the catalogue are as they were, and the staging graph is gone."""
+    import dataclasses
+
+    from kasograph.remote import RemoteError, RemoteStore
+
+    remote, _ = stores
+    before = snapshot(remote)
+    real_update = RemoteStore.update
+
+    def failing(self, sparql):
+        if "INSERT DATA" in sparql:  # the swap (a clean-up of staging graphs passes)
+            raise RemoteError(self.path, "the server went away", None)
+        return real_update(self, sparql)
+
+    monkeypatch.setattr(RemoteStore, "update", failing)
+    changed = dataclasses.replace(document, info=dataclasses.replace(document.info, title="Muutettu otsikko"))
+    with pytest.raises(RemoteError):
+        import_document(changed, open_store(remote))
+    assert snapshot(remote) == before
+
+
+def test_the_server_runs_an_update_as_one_transaction(stores):
+    """What the import relies on: an update request whose last operation fails leaves nothing of the first."""
+    remote, _ = stores
+    update = ("INSERT DATA { GRAPH <http://example.org/atomic> { <http://example.org/a> <http://example.org/b> 1 } } ;\n"
+              "LOAD <http://127.0.0.1:9/nothing> INTO GRAPH <http://example.org/loaded>")  # refused: the port is not for HTTP
+    request = urllib.request.Request(f"{remote}/update", data=urllib.parse.urlencode({"update": update}).encode())
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(request, timeout=30)
+    assert server_query(remote, "ASK { GRAPH <http://example.org/atomic> { ?s ?p ?o } }")["boolean"] is False
+
+
+def test_importing_again_replaces(runner, stores):
+    remote, local = stores
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = csv_rows(runner, remote, count)
+    again = run(runner, remote, "import", str(KASO))
+    assert "replaced vantaa-kaso-2021" in again.output
+    assert csv_rows(runner, remote, count) == before == csv_rows(runner, local, count)
+    assert len(json.loads(run(runner, remote, "documents", "--format", "json").output)) == 2
+    links = "SELECT (COUNT(*) AS ?n) WHERE { ?new prov:wasRevisionOf ?old }"
+    assert csv_rows(runner, remote, links) == ["n", "9"]
+    graphs = server_query(remote, "SELECT ?g WHERE { GRAPH ?g { } }")
+    assert not [b for b in graphs["results"]["bindings"] if "/staging/" in b["g"]["value"]]
+
+
+def test_a_settings_file_names_the_urls_and_the_token(runner, stores, tmp_path, monkeypatch):
+    remote, _ = stores
+    settings = tmp_path / "store.toml"
+    settings.write_text(f'query = "{remote}/query"\nupdate = "{remote}/update"\ngraph_store = "{remote}/store"\n'
+                        'token_env = "KASOGRAPH_TEST_TOKEN"\ntimeout = 30\n', encoding="utf-8")
+    missing = run(runner, settings, "documents", code=1)
+    assert "KASOGRAPH_TEST_TOKEN" in missing.output
+    monkeypatch.setenv("KASOGRAPH_TEST_TOKEN", "not-checked-by-this-server")
+    listed = json.loads(run(runner, settings, "documents", "--format", "json").output)
+    assert [d["id"] for d in listed] == ["vantaa-kaso-2021", "example-kaso-2022"]
+    read_only = tmp_path / "read-only.toml"
+    read_only.write_text(f'query = "{remote}/query"\n', encoding="utf-8")
+    refused = run(runner, read_only, "import", str(KASO), code=1)
+    assert "read-only" in refused.output
+
+
+def test_a_server_that_does_not_answer(runner):
+    nobody = f"http://127.0.0.1:{free_port()}"
+    failed = run(runner, nobody, "documents", code=1)
+    assert "cannot reach" in failed.output and nobody in failed.output
+    assert "cannot reach" in run(runner, nobody, "query", "ASK {}", code=1).output
+
+
+def test_remove(runner, stores):
+    remote, local = stores
+    removed = run(runner, remote, "remove", "example-kaso-2022")
+    assert "removed example-kaso-2022" in removed.output
+    assert [d["id"] for d in json.loads(run(runner, remote, "documents", "--format", "json").output)] == ["vantaa-kaso-2021"]
+    single = StoreDirectory(local.parent / "single")
+    import_document(KASO, single)
+    for sparql in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a kg:Goal }",
+                   "SELECT (COUNT(*) AS ?n) WHERE { ?new prov:wasRevisionOf ?old }"):
+        assert csv_rows(runner, remote, sparql) == csv_rows(runner, single.path, sparql)
+    assert csv_rows(runner, remote, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == ["n", "1023"]
+    assert "no document 'example-kaso-2022'" in run(runner, remote, "remove", "example-kaso-2022", code=1).output
