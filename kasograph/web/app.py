@@ -74,7 +74,7 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     if not base.endswith(("/", "#")):
         app.config["BASE"] = base = base + "/"
     app.extensions["kasograph"] = data or GoalData.open(Path(app.config["DATA"]) if app.config["DATA"] else None, base,
-                                                        Path(app.config["STORE"]) if app.config["STORE"] else None)
+                                                        app.config["STORE"] or None)
     app.jinja_env.globals.update(t=lambda key: i18n.TEXTS[g.lang].get(key, key), href=href, link_to=link_to,
                                  static_href=static_href, file_href=_relative, variant_href=variant_href, show=show)
     app.jinja_env.filters["jsonld"] = lambda data: Markup(data.decode("utf-8").replace("</", "<\\/"))
