@@ -507,7 +507,8 @@ def _check_quote(path: Path, row: _Row, goals: dict[str, Goal], problems: list[P
 
 
 def _read_numbers(path: Path, goals: dict[str, Goal], problems: list[Problem]) -> list[StatedNumber]:
-    numbers = []
+    numbers: list[StatedNumber] = []
+    first_of_measure: dict[str, StatedNumber] = {}
     fields = ("goal", "column", "quote", "value", "unit", "period", "comparator", "measure", "measure_en")
     for row in _companion_rows(path, fields, problems):
         c = {k: row.cells[k].strip() for k in fields}
@@ -542,13 +543,14 @@ def _read_numbers(path: Path, goals: dict[str, Goal], problems: list[Problem]) -
         if c["comparator"] not in COMPARATORS:
             bad("comparator", f"comparator must be one of {', '.join(COMPARATORS)}", f"vertailun on oltava jokin näistä: {', '.join(COMPARATORS)}")
             continue
-        earlier = next((n for n in numbers if n.measure == slug(c["measure"])), None)
+        earlier = first_of_measure.get(slug(c["measure"]))  # a dict: a table of thousands of numbers stays linear
         if earlier and earlier.measure_en != c["measure_en"]:
             bad("measure_en", f"measure {c['measure']!r} is described differently on row {earlier.row}",
                 f"mittari {c['measure']!r} on kuvattu eri tavalla rivillä {earlier.row}")
             continue
         numbers.append(StatedNumber(c["goal"], c["column"], tidy(c["quote"]), value, c["unit"], c["period"], c["comparator"],
                                     slug(c["measure"]), c["measure_en"], row.number))
+        first_of_measure.setdefault(numbers[-1].measure, numbers[-1])
     return numbers
 
 

@@ -7,6 +7,8 @@ status concepts and class hierarchies are known to the shapes.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +86,32 @@ class ValidationReport:
         }
 
 
+@contextmanager
+def _sparql_parsed_once():
+    """pyshacl hands rdflib the text of a SPARQL-based constraint once per focus node, and rdflib
+    parses it every time (about 19 ms each: 39 of 71 s when validating 1,000 goals). While
+    validating, each text is parsed once and the prepared query reused, as rdflib's own
+    prepareQuery does."""
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+    prepared: dict = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's names
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
+            if key not in prepared:
+                prepared[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = prepared[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
+
+
 def validate_graph(graph: Graph) -> ValidationReport:
     """Validate one document's graph against the shapes."""
     import pyshacl  # imported here: it costs a second, and most commands never validate
@@ -95,10 +123,11 @@ def validate_graph(graph: Graph) -> ValidationReport:
         data.add(triple)
     for triple in ontology():
         data.add(triple)
-    _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes(), inference="none",
-        allow_warnings=True, advanced=True, abort_on_first=False,
-    )
+    with _sparql_parsed_once():
+        _, results, _ = pyshacl.validate(
+            data, shacl_graph=shapes(), inference="none",
+            allow_warnings=True, advanced=True, abort_on_first=False,
+        )
     named = isinstance(graph.identifier, URIRef) and graph.identifier != DATASET_DEFAULT_GRAPH_ID
     name = str(graph.identifier) if named else None
     report = ValidationReport(graphs=[name or "(default graph)"])
