@@ -116,7 +116,7 @@ def import_document(source: Path | Document, directory: StoreDirectory, base: st
             triples=len(dataset.graph(iris.graph())), imported_at=now(), source=source_name,
             source_text=str(iris.source_text()) if text_file else None, text_file=text_file,
             city=document.info.city, division=document.info.division)
-        link_revisions(store, _series(manifest, document.info.city, document.info.division))
+        link_revisions(store, _series(manifest, document.info.city, document.info.division), around=document.info.year)
 
     manifest = directory.write(change)
     return ImportResult(manifest.documents[document.info.id], replaced, time.perf_counter() - started, prepared.warnings)
@@ -140,24 +140,28 @@ def remove_document(directory: StoreDirectory, document_id: str) -> StoredDocume
                          WHERE {{ GRAPH <{stored.graph}> {{ ?goal a kg:Goal }} GRAPH ?g {{ ?later prov:wasRevisionOf ?goal }} }}""",
                      prefixes=PREFIX_MAP)
         store.update(replace_graphs_update({stored.graph: None}))
-        link_revisions(store, _series(manifest, stored.city, stored.division))
+        link_revisions(store, _series(manifest, stored.city, stored.division), around=stored.year)
         removed.append(stored)
 
     directory.write(change)
     return removed[0]
 
 
-def link_revisions(store: pyoxigraph.Store, series: list[tuple[int, str]]) -> int:
+def link_revisions(store: pyoxigraph.Store, series: list[tuple[int, str]], around: int | None = None) -> int:
     """Link each goal of a city division's document to the goal it carries over from the year before
     (`prov:wasRevisionOf`, in the later document's graph and the union), for every pair of consecutive
     years. `series`: (year, graph IRI) of the division's documents. Goals are paired as `kasograph diff`
-    pairs them. Returns the number of links."""
+    pairs them. With `around` (the year a document was imported or removed), only the pairs that year
+    can have changed: the one ending at it, the one starting at it, or the one now spanning it.
+    Returns the number of links."""
     from .compare import revision_links
 
     series = sorted(series)
     goals = GoalStore(store)
     count = 0
-    for (_, earlier), (_, later) in zip(series, series[1:]):
+    for (first, earlier), (last, later) in zip(series, series[1:]):
+        if around is not None and not first <= around <= last:
+            continue
         links = revision_links(goals, earlier, later)
         count += len(links)
         triples = "\n".join(f"<{new}> prov:wasRevisionOf <{old}> ." for new, old in links)

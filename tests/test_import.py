@@ -288,3 +288,23 @@ def test_not_a_spreadsheet_and_no_description(runner, tmp_path):
     undescribed = runner.invoke(main, ["--store", str(store), "import", str(lone)])
     assert undescribed.exit_code == 1 and "document.toml" in undescribed.output and "--title" in undescribed.output
     assert state(store) == before
+
+
+def test_a_year_imported_between_two_others_takes_its_place_in_the_links(document, tmp_path):
+    from kasograph.goaldata import GoalData
+    from kasograph.importer import remove_document
+    from kasograph.table import read_document
+
+    directory = StoreDirectory(tmp_path / "store")
+    import_document(document, directory)  # 2021
+    import_document(second_document(document, id="esimerkki-kaso-2023", year=2023), directory)
+    links = "SELECT ?new ?old WHERE { ?new prov:wasRevisionOf ?old }"
+
+    def pairs() -> set[tuple[str, str]]:
+        return {(r["new"].split("/")[-2], r["old"].split("/")[-2]) for r in GoalData.from_directory(directory).query(links)}
+
+    assert pairs() == {("esimerkki-kaso-2023", "vantaa-kaso-2021")}
+    import_document(read_document(EXAMPLE), directory)  # 2022, in between
+    assert pairs() == {("example-kaso-2022", "vantaa-kaso-2021"), ("esimerkki-kaso-2023", "example-kaso-2022")}
+    remove_document(directory, "example-kaso-2022")
+    assert pairs() == {("esimerkki-kaso-2023", "vantaa-kaso-2021")}
