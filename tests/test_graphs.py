@@ -27,7 +27,7 @@ from kasograph import analytics
 from kasograph.analysis_report import analyses
 from kasograph.cli import main
 from kasograph.graph_export import export
-from kasograph.graphs import collaboration_graph, organisation_graph, responsibility_graph
+from kasograph.graphs import collaboration_graph, ego_graph, organisation_graph, responsibility_graph
 from kasograph.namespaces import DEFAULT_BASE
 from kasograph.web import pictures
 
@@ -292,6 +292,26 @@ def test_ego_network(collaboration):
     ego = analytics.ego_network(collaboration, DEFAULT_BASE + "person/vantaa/katri-kalske")
     assert {label_of(ego, n) for n in ego} == {"Katri Kalske", "KASOn johtoryhmä"}
     assert analytics.ego_network(collaboration, DEFAULT_BASE + "person/vantaa/nobody").number_of_nodes() == 0
+
+
+def test_ego_graph_is_read_from_the_party_outwards(store, collaboration):
+    """Tuija's goals, by hand from RESPONSIBLE: huoltajien-osallisuus (with Ilkka, Sole, Anders and the
+    osallisuusasiantuntija), mielenterveysosaaminen (with Opiskeluhuolto) and tiedolla-johtaminen (with Eila,
+    palvelualuejohtajat, tvt and Osaaminen): 9 partners; partners are linked by the goal they share with her."""
+    tuija = DEFAULT_BASE + "person/vantaa/tuija-harakka"
+    ego = ego_graph(store, DEFAULT_BASE, tuija)
+    labels = {label_of(ego, n) for n in ego}
+    mine = [goal for goal, (persons, bodies) in RESPONSIBLE.items() if "Tuija Harakka" in persons]
+    assert labels == {name for goal in mine for name in (*RESPONSIBLE[goal][0], *RESPONSIBLE[goal][1])}
+    assert len(labels) == 10 and ego.nodes[tuija]["type"] == "person" and ego.nodes[tuija]["path"] == "person/vantaa/tuija-harakka"
+    # Every pair within each of her three goals, once: C(5,2) + C(2,2) + C(5,2) links of one goal each.
+    assert ego.number_of_edges() == 10 + 1 + 10 and {d["weight"] for *_, d in ego.edges(data=True)} == {1}
+    # A node's size is all the party's goals, as in the collaboration graph.
+    assert all(ego.nodes[n]["goals"] == collaboration.nodes[n]["goals"] for n in ego)
+    assert set(ego) <= set(collaboration) and set(ego.edges) <= set(collaboration.edges)
+    # At most `partners` partners: those who share the most goals (here all share one; the first by IRI).
+    assert ego_graph(store, DEFAULT_BASE, tuija, partners=2).number_of_nodes() == 3
+    assert ego_graph(store, DEFAULT_BASE, DEFAULT_BASE + "person/vantaa/nobody").number_of_nodes() == 0
 
 
 def test_all_analyses_at_once(store):

@@ -7,7 +7,7 @@ from flask import Response, abort, current_app, g
 from ... import analytics
 from ...analysis_report import analyses
 from ...graph_export import FORMATS, export
-from ...graphs import collaboration_graph, organisation_graph, responsibility_graph
+from ...graphs import collaboration_graph, ego_graph, organisation_graph, responsibility_graph
 from ...linked_data import local_path
 from ...namespaces import KG
 from .. import pictures
@@ -132,8 +132,7 @@ def analytics_page():
 def ego_svg(iri: str):
     """The ego picture of an agent page: the agent and everyone they share goals with."""
     data = _data()
-    graph = collaboration_graph(data.store, data.base, g.lang)
-    ego = analytics.ego_network(graph, iri)
+    ego = ego_graph(data.store, data.base, iri, g.lang)
     if ego.number_of_nodes() < 2:
         return None
     return pictures.collaboration_svg(ego, _link, width=720, height=420, highlight=iri)
