@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, QB, RDF, SKOS, XSD
 
 from kasograph.namespaces import KG, SDMX_ATTRIBUTE, SDMX_MEASURE
-from kasograph.validate import validate_graph, validate_source
+from kasograph.validate import ENGINES, default_engine, validate_graph, validate_source
 
 GOAL = URIRef("https://w3id.org/kasograph/id/goal/vantaa-kaso-2021/oppimiskampus")
 
@@ -96,11 +96,12 @@ BROKEN = [
 ]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("breaks, severity, path, english, finnish", BROKEN, ids=[b[0].__name__[7:] for b in BROKEN])
-def test_broken_copy_is_caught_with_the_right_message(graph, breaks, severity, path, english, finnish):
+def test_broken_copy_is_caught_with_the_right_message(graph, breaks, severity, path, english, finnish, engine):
     broken = copy_of(graph)
     breaks(broken)
-    report = validate_graph(broken)
+    report = validate_graph(broken, engine)
     matching = [f for f in report.findings if english in f.message("en")]
     assert matching, report.text()
     finding = matching[0]
@@ -135,3 +136,43 @@ def test_every_typed_resource_is_checked_by_some_shape(graph):
         if not by_class and not by_use:
             unchecked.add((node, tuple(graph.objects(node, RDF.type))))
     assert unchecked == set()
+
+
+def findings(report) -> list[tuple]:
+    """A report's findings, but for the identifiers of blank-node shapes (each engine names them)."""
+    return [(f.severity, f.focus_node, f.path, f.value, f.messages, f.shape if f.shape and f.shape.startswith("http") else None)
+            for f in report.findings]
+
+
+def test_both_engines_find_the_same_in_every_broken_copy(graph):
+    """pyshacl-turbo, the default, is held to pyshacl, the reference, on all the breakages at once."""
+    broken = copy_of(graph)
+    for breaks, *_ in reversed(BROKEN):  # in this order no breakage undoes another
+        breaks(broken)
+    fast, reference = validate_graph(broken, "pyshacl-turbo"), validate_graph(broken, "pyshacl")
+    assert len(reference.findings) >= len(BROKEN) - 2  # some breakages overlap
+    assert findings(fast) == findings(reference)
+
+
+def test_both_engines_accept_generated_documents(tmp_path):
+    from benchmarks import generate
+    from kasograph.build import build_document
+    from kasograph.table import read_document
+
+    out = tmp_path / "docs"
+    assert generate.main([str(out), "--quiet", "--goals", "20", "--cities", "1", "--divisions", "1", "--years", "2"]) == 0
+    for folder in sorted(p for p in out.iterdir() if p.is_dir()):
+        built = build_document(read_document(folder))
+        fast, reference = validate_graph(built, "pyshacl-turbo"), validate_graph(built, "pyshacl")
+        assert fast.conforms and findings(fast) == findings(reference)
+
+
+def test_the_engine_is_chosen_by_name_or_setting(graph, monkeypatch):
+    assert default_engine() == "pyshacl-turbo"
+    monkeypatch.setenv("KASOGRAPH_VALIDATOR", "pyshacl")
+    assert default_engine() == "pyshacl"
+    monkeypatch.setenv("KASOGRAPH_VALIDATOR", "topbraid")
+    with pytest.raises(ValueError, match="pyshacl-turbo, pyshacl"):
+        default_engine()
+    with pytest.raises(ValueError, match="no SHACL engine 'jena'"):
+        validate_graph(graph, "jena")
