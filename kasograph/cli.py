@@ -106,8 +106,10 @@ def build(obj: Context, source: Path | None, output: Path | None, fmt: str | Non
 @click.argument("source", required=False, type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True, help="Language of the messages.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--engine", type=click.Choice(["pyshacl-turbo", "pyshacl"]), envvar="KASOGRAPH_VALIDATOR",
+              help="SHACL engine: pyshacl-turbo (fast) or pyshacl (the reference); the same findings  [default: pyshacl-turbo]")
 @click.pass_obj
-def validate(obj: Context, source: Path | None, lang: str, fmt: str) -> None:
+def validate(obj: Context, source: Path | None, lang: str, fmt: str, engine: str | None) -> None:
     """Check a graph against the SHACL shapes (and a table's texts against its source).
 
     Exits 1 when anything is a violation; warnings are shown but do not fail.
@@ -115,7 +117,7 @@ def validate(obj: Context, source: Path | None, lang: str, fmt: str) -> None:
     from .validate import validate_source
 
     try:
-        report = validate_source(source, obj.base)
+        report = validate_source(source, obj.base, engine)
     except InputError as error:
         _fail(error)
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if fmt == "json" else report.text(lang))
@@ -394,7 +396,7 @@ def graph(obj: Context, kind: str, fmt: str, only: str, output: Path | None, dat
 
 
 @main.command("import")
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A sidecar TOML file naming the document [default: TABLE.toml beside the table, or document.toml].")
 @click.option("--id", "doc_id", help="Document id, used in IRIs [default: city-division-year].")
@@ -411,18 +413,25 @@ def graph(obj: Context, kind: str, fmt: str, only: str, output: Path | None, dat
 @click.option("--column", "columns", multiple=True, metavar="HEADER=FIELD",
               help="Read a column under another header: FIELD is goal, theme, metric, baseline, target, persons, body, "
                    "outcome, status, key or pages (empty: ignore the column). Repeatable.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes that read, build and validate documents "
+              "[default: one per core for 16 documents or more, else 1].")
+@click.option("--engine", type=click.Choice(["pyshacl-turbo", "pyshacl"]), envvar="KASOGRAPH_VALIDATOR",
+              help="SHACL engine [default: pyshacl-turbo].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only errors.")
 @click.pass_obj
-def import_(obj: Context, source: Path, metadata: Path | None, doc_id: str | None, title: str | None, city: str | None,
-            division: str | None, abbreviation: str | None, year: int | None, source_url: str | None, licence: str | None,
-            rights: str | None, publisher: str | None, sheet: str | None, columns: tuple[str, ...], quiet: bool) -> None:
-    """Import a document into the store: read, build, validate, store — all or nothing.
+def import_(obj: Context, sources: tuple[Path, ...], metadata: Path | None, doc_id: str | None, title: str | None,
+            city: str | None, division: str | None, abbreviation: str | None, year: int | None, source_url: str | None,
+            licence: str | None, rights: str | None, publisher: str | None, sheet: str | None, columns: tuple[str, ...],
+            jobs: int | None, engine: str | None, quiet: bool) -> None:
+    """Import documents into the store: read, build, validate, store — all or nothing.
 
-    SOURCE is a document folder, or a goal table (.xlsx, .xlsm, .csv) with its
-    description from a sidecar (document.toml, TABLE.toml or --metadata) or the
-    options. Importing a document that is already stored (same id) replaces it.
+    Each SOURCE is a document folder, a folder of document folders, or a goal
+    table (.xlsx, .xlsm, .csv) with its description from a sidecar
+    (document.toml, TABLE.toml or --metadata) or the options. Several documents
+    are imported as one: if any fails, nothing is stored. Importing a document
+    that is already stored (same id) replaces it.
     """
-    from .importer import ValidationFailed, import_document
+    from .importer import ImportFailed, ValidationFailed, document_sources, import_document, import_documents
 
     mapping = {}
     for column in columns:
@@ -433,8 +442,12 @@ def import_(obj: Context, source: Path, metadata: Path | None, doc_id: str | Non
     given = {"document": {"id": doc_id, "title": title, "year": year, "source_url": source_url},
              "organisation": {"city": city, "division": division, "division_abbreviation": abbreviation},
              "dataset": {"license": licence, "rights": rights, "publisher": publisher}}
-    options = {"metadata": given if any(v for section in given.values() for v in section.values()) else None,
-               "sheet": sheet, "mapping": mapping or None, "sidecar": metadata}
+    named = any(v for section in given.values() for v in section.values())
+    paths = document_sources(sources)
+    if len(paths) > 1 and (named or metadata):
+        raise click.UsageError(f"{len(paths)} documents are given: --metadata and the options that describe a "
+                               "document (--id, --title, --year, …) apply to one document only")
+    options = {"metadata": given if named else None, "sheet": sheet, "mapping": mapping or None, "sidecar": metadata}
 
     try:
         directory = obj.directory
@@ -444,25 +457,59 @@ def import_(obj: Context, source: Path, metadata: Path | None, doc_id: str | Non
     show = not quiet and sys.stderr.isatty()
 
     def progress(step: str) -> None:
-        if show:
-            done = steps.index(step) if step in steps else 0
-            bar = "#" * (done * 5) + "-" * ((len(steps) - done) * 5)
-            click.echo(f"\r[{bar}] {step}…{' ' * 12}", err=True, nl=False)
+        if not show:
+            return
+        if step.startswith("prepared "):
+            done, total = map(int, step.split()[1].split("/"))
+            if done != total and done % 50:
+                return
+            filled = round(20 * done / total)
+            click.echo(f"\r[{'#' * filled}{'-' * (20 - filled)}] {done}/{total} read, built and validated", err=True, nl=False)
+            return
+        done = steps.index(step) if step in steps else 0
+        bar = "#" * (done * 5) + "-" * ((len(steps) - done) * 5)
+        click.echo(f"\r[{bar}] {step}…{' ' * 24}", err=True, nl=False)
 
-    try:
-        result = import_document(source, directory, obj.base, progress=progress, **options)
-    except InputError as error:
+    def clear() -> None:
         if show:
-            click.echo(err=True)
+            click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+
+    if len(paths) > 1:
+        try:
+            batch = import_documents(paths, directory, obj.base, jobs=jobs, progress=progress, engine=engine, **options)
+        except ImportFailed as failed:
+            clear()
+            for failure in failed.failures:
+                if failure.error is not None:
+                    for problem in failure.error.problems:
+                        click.echo(f"error: {problem}", err=True)
+                else:
+                    click.echo(f"{failure.source}:", err=True)
+                    click.echo(failure.report.text(), err=True)
+            click.echo(f"error: {len(failed.failures)} of {failed.total} documents failed; nothing was stored in "
+                       f"{directory.path}", err=True)
+            sys.exit(1)
+        clear()
+        for source, warning in batch.warnings:
+            text = warning.text() if hasattr(warning, "text") else f"{source}: {warning.message()} ({compact(warning.focus_node, obj.base)})"
+            click.echo(f"warning: {text}", err=True)
+        new = len(batch.documents) - len(batch.replaced)
+        click.echo(f"imported {len(batch.documents)} documents ({new} new, {len(batch.replaced)} replaced): "
+                   f"{batch.triples:,} triples in {batch.seconds:.1f} s ({batch.triples / batch.seconds:,.0f} triples/s) "
+                   f"into {directory.path}", err=True)
+        return
+    source = paths[0]
+    try:
+        result = import_document(source, directory, obj.base, progress=progress, engine=engine, **options)
+    except InputError as error:
+        clear()
         _fail(error)
     except ValidationFailed as failure:
-        if show:
-            click.echo(err=True)
+        clear()
         click.echo(failure.report.text(), err=True)
         click.echo(f"error: {source} breaks the shapes; nothing was stored in {directory.path}", err=True)
         sys.exit(1)
-    if show:
-        click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+    clear()
     for warning in result.warnings:
         text = warning.text() if hasattr(warning, "text") else f"{warning.message()} ({compact(warning.focus_node, obj.base)})"
         click.echo(f"warning: {text}", err=True)

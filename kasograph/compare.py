@@ -283,17 +283,20 @@ def find_document(store: GoalStore, ref: str) -> DocumentRef:
 
 
 @dataclass
-class _GoalState:
+class GoalState:
+    """What is compared of one goal: its text, status, theme and responsible parties."""
+
     ref: GoalRef
     status: Term
     theme: Term
     parties: dict[tuple[str, str], Party] = field(default_factory=dict)  # (agent IRI, role) → party
 
 
-def _goal_states(store: GoalStore, document: DocumentRef) -> list[_GoalState]:
-    graph = f"<{document.graph}>"
+def goal_states(store: GoalStore, graph_iri: str) -> list[GoalState]:
+    """The goals of one document's graph as they are compared, in key order."""
+    graph = f"<{graph_iri}>"
     labels = _labels(store, graph)
-    states: dict[str, _GoalState] = {}
+    states: dict[str, GoalState] = {}
     for row in store.select(f"""
             SELECT ?goal ?text ?status ?theme WHERE {{ GRAPH {graph} {{
               ?goal a kg:Goal ; skos:prefLabel ?text .
@@ -304,7 +307,7 @@ def _goal_states(store: GoalStore, document: DocumentRef) -> list[_GoalState]:
         if row["goal"] in states:
             continue  # a second source-language label: the first (in order) stands for the goal
         theme = row["theme"] or ""
-        states[row["goal"]] = _GoalState(
+        states[row["goal"]] = GoalState(
             GoalRef(row["goal"], _last_segment(row["goal"]), row["text"]),
             _status_term(row["status"] or ""),
             Term(theme, *labels.get(theme, ("", ""))),
@@ -383,14 +386,18 @@ def text_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, normalise_text(a), normalise_text(b), autojunk=False).ratio()
 
 
-def _pair(earlier: list[_GoalState], later: list[_GoalState], threshold: float) -> list[tuple[_GoalState, _GoalState, MatchedBy, float]]:
-    pairs: list[tuple[_GoalState, _GoalState, MatchedBy, float]] = []
+def _pair(earlier: list[GoalState], later: list[GoalState], threshold: float, *,
+          scored: bool = True) -> list[tuple[GoalState, GoalState, MatchedBy, float]]:
+    """Pairs (earlier, later, how, similarity); `scored=False` leaves the similarity of goals paired by
+    key out (1.0): it is only shown, and costs a text comparison per goal."""
+    pairs: list[tuple[GoalState, GoalState, MatchedBy, float]] = []
     later_by_key = {s.ref.key: s for s in later}
     unpaired_earlier, paired_later = [], set()
     for state in earlier:
         twin = later_by_key.get(state.ref.key)
         if twin is not None:
-            pairs.append((state, twin, "key", round(text_similarity(state.ref.text, twin.ref.text), 4)))
+            similarity = round(text_similarity(state.ref.text, twin.ref.text), 4) if scored else 1.0
+            pairs.append((state, twin, "key", similarity))
             paired_later.add(twin.ref.iri)
         else:
             unpaired_earlier.append(state)
@@ -422,7 +429,7 @@ def diff_documents(store: GoalStore, a: str, b: str, *, threshold: float = TEXT_
     IRIs. Raises `UnknownDocument` for one the store does not hold.
     """
     earlier_doc, later_doc = find_document(store, a), find_document(store, b)
-    earlier, later = _goal_states(store, earlier_doc), _goal_states(store, later_doc)
+    earlier, later = goal_states(store, earlier_doc.graph), goal_states(store, later_doc.graph)
     pairs = _pair(earlier, later, threshold)
     matches = []
     for old, new, matched_by, similarity in pairs:
@@ -451,6 +458,12 @@ def revision_links(store: GoalStore, earlier: str, later: str, *, threshold: flo
     ``<later> prov:wasRevisionOf <earlier>``. Goals that were added or dropped have none."""
     diff = diff_documents(store, earlier, later, threshold=threshold)
     return [(m.later.iri, m.earlier.iri) for m in diff.matches]
+
+
+def carried_over(earlier: list[GoalState], later: list[GoalState], *, threshold: float = TEXT_THRESHOLD) -> list[tuple[str, str]]:
+    """`revision_links` from the two documents' goal states (`goal_states`), read beforehand: an import
+    of many documents reads each document's states once and pairs the years without a store."""
+    return [(new.ref.iri, old.ref.iri) for old, new, _, _ in _pair(earlier, later, threshold, scored=False)]
 
 
 # --- for the terminal ----------------------------------------------------------------------------

@@ -78,6 +78,9 @@ class InputError(Exception):
         self.warnings = list(warnings or [])
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):  # whole across processes (an import reads tables in worker processes)
+        return (type(self), (self.problems, self.warnings))
+
 
 def _short(value: str, limit: int = 80) -> str:
     value = " ".join(value.split())

@@ -8,6 +8,7 @@ text without a language tag, then any other — never a random one.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph
@@ -16,6 +17,17 @@ from .namespaces import KG, VOCABULARY_GRAPH
 from .store import GoalStore, to_python
 
 LABEL_PROPERTIES = "skos:prefLabel|foaf:name|dct:title|rdfs:label"
+#: The label properties in the order a label is taken from (the first that has the language wins).
+LABEL_IRIS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://xmlns.com/foaf/0.1/name",
+              "http://purl.org/dc/terms/title", "http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+STATUS, THEME = str(KG.status), str(KG.theme)
+HAS_FORMAT = "http://purl.org/dc/terms/hasFormat"
+#: What is read about every resource a page links to: its labels and types, and for goals their
+#: status and theme, for documents their verbatim text.
+FACT_PROPERTIES = (*LABEL_IRIS, RDF_TYPE, STATUS, THEME, HAS_FORMAT)
+#: IRIs in one VALUES block: a page of every goal asks about tens of thousands at once.
+VALUES_CHUNK = 1000
 
 # The kind of a resource, by its most specific type (first match wins).
 KINDS = [
@@ -151,12 +163,79 @@ class _Blank:
     blank: str
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a page needs of a resource it links to: its labels (language → the first text in the
+    order of LABEL_IRIS), its types, whether it is a strategy theme (the object of some kg:theme),
+    and its values of the other FACT_PROPERTIES."""
+
+    labels: dict[str, str]
+    types: frozenset[str]
+    theme: bool
+    values: dict[str, tuple[str, ...]]
+
+    def known(self) -> bool:
+        return bool(self.labels or self.types or self.theme or self.values)
+
+    def kind(self, iri: str) -> str:
+        if self.theme:
+            return "theme"
+        if iri in STATUSES.values():
+            return "status"
+        return next((k for k, t in KINDS if t in self.types), "resource")
+
+    def first(self, prop: str) -> str | None:
+        values = self.values.get(prop)
+        return values[0] if values else None
+
+
+class FactCache:
+    """Facts by IRI, for one version of the data (a generation of the store never changes, so they
+    never go stale): what pages link to repeats from page to page — statuses, themes, documents, the
+    people of a division. Bounded: when full it starts again, which costs a few misses."""
+
+    def __init__(self, limit: int = 100_000):
+        self.limit = limit
+        self._facts: dict[str, Facts] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, iri: str) -> Facts | None:
+        facts = self._facts.get(iri)
+        if facts is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return facts
+
+    def put(self, found: dict[str, Facts]) -> None:
+        with self._lock:
+            if len(self._facts) + len(found) > self.limit:
+                self._facts = {}
+            self._facts.update(found)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def stats(self) -> dict[str, int]:
+        return {"entries": len(self._facts), "hits": self.hits, "misses": self.misses}
+
+
+_FACTS_QUERY = """
+SELECT ?s ?p ?o ?theme WHERE {{
+  {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER (?p IN ({properties})) }}
+  UNION {{ VALUES ?s {{ {values} }} FILTER EXISTS {{ [] kg:theme ?s }} BIND (true AS ?theme) }}
+}}"""
+
+
 class Explorer:
     """Reads page records from a store; `lang` picks the labels."""
 
-    def __init__(self, store: GoalStore, lang: str = "fi"):
+    def __init__(self, store: GoalStore, lang: str = "fi", cache: FactCache | None = None):
         self.store = store
         self.lang = lang
+        self.cache = cache if cache is not None else FactCache()  # shared by the pages of one body of data
 
     # labels and kinds ---------------------------------------------------------------------
     def _rows(self, sparql: str) -> list[dict]:
@@ -164,18 +243,51 @@ class Explorer:
         names = [v.value for v in results.variables]
         return [{n: row[n] for n in names} for row in results]
 
+    def facts(self, iris: list[str]) -> dict[str, Facts]:
+        """The Facts of each IRI (blank nodes left out): from the cache, the rest in one query per
+        VALUES_CHUNK IRIs — a subject lookup each, where a label path and a type pattern took five."""
+        iris = sorted({i for i in iris if i and not i.startswith("_:")})
+        found: dict[str, Facts] = {}
+        missing = []
+        for iri in iris:
+            facts = self.cache.get(iri)
+            if facts is None:
+                missing.append(iri)
+            else:
+                found[iri] = facts
+        properties = ", ".join(f"<{p}>" for p in FACT_PROPERTIES)
+        for start in range(0, len(missing), VALUES_CHUNK):
+            chunk = missing[start:start + VALUES_CHUNK]
+            values = " ".join(f"<{i}>" for i in chunk)
+            labels: dict[str, dict[str, dict[str, str]]] = {}  # iri → property → lang → text
+            types: dict[str, set[str]] = {}
+            themes: set[str] = set()
+            other: dict[str, dict[str, list[str]]] = {}
+            for s, p, o, theme in self.store.query(_FACTS_QUERY.format(values=values, properties=properties)):
+                if theme is not None:
+                    themes.add(s.value)
+                elif p.value == RDF_TYPE:
+                    types.setdefault(s.value, set()).add(o.value)
+                elif p.value in LABEL_IRIS:
+                    lang = (o.language or "") if isinstance(o, pyoxigraph.Literal) else ""
+                    labels.setdefault(s.value, {}).setdefault(p.value, {}).setdefault(lang, o.value)
+                else:
+                    other.setdefault(s.value, {}).setdefault(p.value, []).append(o.value)
+            fresh = {}
+            for iri in chunk:
+                by_lang: dict[str, str] = {}
+                for prop in LABEL_IRIS:
+                    for lang, text in labels.get(iri, {}).get(prop, {}).items():
+                        by_lang.setdefault(lang, text)
+                fresh[iri] = Facts(by_lang, frozenset(types.get(iri, ())), iri in themes,
+                                   {k: tuple(v) for k, v in other.get(iri, {}).items()})
+            self.cache.put(fresh)
+            found.update(fresh)
+        return found
+
     def labels(self, iris: list[str]) -> dict[str, Text]:
         """The best label of each IRI (requested language → fi → untagged → any); the IRI's end if none."""
-        iris = sorted({i for i in iris if i and not i.startswith("_:")})
-        if not iris:
-            return {}
-        values = " ".join(f"<{i}>" for i in iris)
-        found: dict[str, dict[str, str]] = {}
-        for row in self._rows(f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s {LABEL_PROPERTIES} ?l }}"):
-            label = row["l"]
-            lang = label.language or "" if isinstance(label, pyoxigraph.Literal) else ""
-            found.setdefault(row["s"].value, {}).setdefault(lang, label.value)
-        return {iri: self._choose(found.get(iri, {}), iri) for iri in iris}
+        return {iri: self._choose(facts.labels, iri) for iri, facts in self.facts(iris).items()}
 
     def _choose(self, by_lang: dict[str, str], iri: str) -> Text:
         for lang in (self.lang, "fi", ""):
@@ -187,43 +299,32 @@ class Explorer:
         return Text(iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
     def kinds(self, iris: list[str]) -> dict[str, str]:
-        iris = sorted({i for i in iris if i and not i.startswith("_:")})
-        if not iris:
-            return {}
-        values = " ".join(f"<{i}>" for i in iris)
-        types: dict[str, set[str]] = {}
-        for row in self._rows(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"):
-            types.setdefault(row["s"].value, set()).add(row["t"].value)
-        themes = {r["t"].value for r in self._rows(f"SELECT DISTINCT ?t WHERE {{ VALUES ?t {{ {values} }} ?g kg:theme ?t }}")}
-        kinds = {}
-        for iri in iris:
-            if iri in themes:
-                kinds[iri] = "theme"
-            elif iri in STATUSES.values():
-                kinds[iri] = "status"
-            else:
-                kinds[iri] = next((k for k, t in KINDS if t in types.get(iri, ())), "resource")
-        return kinds
+        return {iri: facts.kind(iri) for iri, facts in self.facts(iris).items()}
 
     def kind(self, iri: str) -> str | None:
         """The page kind of a resource, or None when the store knows nothing about it."""
+        facts = self.facts([iri]).get(iri)
+        if facts is not None and facts.known():
+            return facts.kind(iri)
         if not bool(self.store.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")):
             return None
-        return self.kinds([iri])[iri]
+        return facts.kind(iri) if facts is not None else "resource"
 
     def items(self, iris: list[str]) -> list[Item]:
-        labels, kinds = self.labels(iris), self.kinds(iris)
-        return [Item(i, labels.get(i, Text(i)), kinds.get(i, "")) for i in iris]
+        facts = self.facts(iris)
+        return [Item(i, self._choose(facts[i].labels, i), facts[i].kind(i)) if i in facts else Item(i, Text(i), "")
+                for i in iris]
 
     def item(self, iri: str) -> Item:
         return self.items([iri])[0]
 
     def with_status(self, goals: list[Item]) -> list[Item]:
+        """Each goal with its status (a badge) and extra["theme"]."""
         if not goals:
             return goals
-        values = " ".join(f"<{g.iri}>" for g in goals)
-        status = {r["g"].value: r["s"].value for r in self._rows(f"SELECT ?g ?s WHERE {{ VALUES ?g {{ {values} }} ?g kg:status ?s }}")}
-        theme = {r["g"].value: r["t"].value for r in self._rows(f"SELECT ?g ?t WHERE {{ VALUES ?g {{ {values} }} ?g kg:theme ?t }}")}
+        facts = self.facts([g.iri for g in goals])
+        status = {g.iri: facts[g.iri].first(STATUS) for g in goals if g.iri in facts and facts[g.iri].first(STATUS)}
+        theme = {g.iri: facts[g.iri].first(THEME) for g in goals if g.iri in facts and facts[g.iri].first(THEME)}
         labels = self.labels(list(status.values()) + list(theme.values()))
         for goal in goals:
             if goal.iri in status:
@@ -306,50 +407,80 @@ class Explorer:
     def _sorted(self, items: list[Item]) -> list[Item]:
         return sorted(items, key=lambda i: i.label.value.casefold())
 
+    def _ordered_texts(self, terms: list) -> list[Text]:
+        texts = [Text(t.value, t.language or "") for t in terms if isinstance(t, pyoxigraph.Literal)]
+        order = {self.lang: 0, "fi": 1, "": 2}
+        return sorted(texts, key=lambda t: (order.get(t.lang, 3), t.lang))
+
     def goal(self, iri: str) -> GoalPage:
-        texts = {"goal": self._texts(iri, "skos:prefLabel")}
+        """Four to six queries whatever the store's size: the goal's description (which the page also
+        embeds), what points at it (its numbers, its later versions), then the facts of what it links to."""
+        from .linked_data import description
+
+        triples = description(self.store, iri)
+        own, blanks = _by_property(triples, iri)
+        texts = {"goal": self._ordered_texts(own.get(_SKOS_PREF, []))}
         for column in ("metric", "baseline", "target", "outcome"):
-            texts[column] = self._texts(iri, f"kg:{column}")
-        theme = self._one(iri, "kg:theme")
-        status = self._one(iri, "kg:status")
-        rows = self._rows(f"""
-            SELECT ?agent ?role WHERE {{
-              <{iri}> prov:qualifiedAttribution ?a . ?a prov:agent ?agent ; dcat:hadRole ?role .
-            }}""")
-        roles = {r["agent"].value: ("body" if r["role"].value == str(KG.ResponsibleBody) else "person") for r in rows}
-        responsible = self.items(sorted(roles))
+            texts[column] = self._ordered_texts(own.get(str(KG) + column, []))
+        theme = _first_iri(own.get(THEME))
+        status = _first_iri(own.get(STATUS))
+        roles: dict[str, str] = {}
+        for node in own.get(_QUALIFIED, []):
+            attribution = blanks.get(node.value, {}) if isinstance(node, pyoxigraph.BlankNode) else {}
+            for agent in attribution.get(_AGENT, []):
+                for role in attribution.get(_HAD_ROLE, [])[:1]:
+                    roles[agent.value] = "body" if role.value == str(KG.ResponsibleBody) else "person"
+        numbers_of: dict[str, dict[str, list]] = {}
+        later = []
+        for n, p, o in self.store.query(f"""
+            SELECT ?n ?p ?o WHERE {{
+              {{ ?n kg:goal <{iri}> . ?n ?p ?o }} UNION {{ ?n prov:wasRevisionOf <{iri}> }}
+            }}"""):
+            if p is None:
+                later.append(n.value)
+            else:
+                numbers_of.setdefault(n.value, {}).setdefault(p.value, []).append(o)
+        mentions = [o.value for o in own.get(str(KG.mentions), []) if isinstance(o, pyoxigraph.NamedNode)]
+        earlier = [o.value for o in own.get(_REVISION_OF, []) if isinstance(o, pyoxigraph.NamedNode)]
+        documents = [o.value for o in own.get(_DERIVED_FROM, []) if isinstance(o, pyoxigraph.NamedNode)]
+        linked = [*roles, *mentions, *earlier, *later, *documents, *(i for i in (theme, status) if i)]
+        linked += [o.value for n in numbers_of.values() for p in (_COMPARATOR, _MEASURE) for o in n.get(p, [])]
+        facts = self.facts([iri, *linked])
+        item = lambda i, kind=None: Item(i, self._choose(facts[i].labels, i), facts[i].kind(i) if kind is None else kind)  # noqa: E731
+        responsible = [item(a) for a in sorted(roles)]
         for agent in responsible:
             agent.extra["role"] = roles[agent.iri]
         order = {"person": 0, "post": 1, "group": 2, "division": 3, "unit": 3, "organisation": 4}
         responsible.sort(key=lambda a: (a.extra["role"] == "body", order.get(a.kind, 9), a.label.value.casefold()))
         numbers = []
-        for row in self._rows(f"""
-            SELECT ?n ?value ?unit ?period ?comparator ?quote ?column ?measure WHERE {{
-              ?n kg:goal <{iri}> ; sdmx-measure:obsValue ?value ; sdmx-dimension:refPeriod ?period ;
-                 kg:quote ?quote ; kg:column ?column .
-              OPTIONAL {{ ?n sdmx-attribute:unitMeasure ?unit }}
-              OPTIONAL {{ ?n kg:comparator ?comparator }}
-              OPTIONAL {{ ?n kg:measure ?measure }}
-            }} ORDER BY ?n"""):
-            labels = self.labels([row[k].value for k in ("comparator", "measure") if row[k] is not None])
+        for n in sorted(numbers_of):
+            values = numbers_of[n]
+            if not all(values.get(p) for p in (_OBS_VALUE, _REF_PERIOD, _QUOTE, _COLUMN)):
+                continue  # not a stated number as the shapes describe one
+            comparator, measure, unit = (values.get(p, [None])[0] for p in (_COMPARATOR, _MEASURE, _UNIT))
+            quote = values[_QUOTE][0]
             numbers.append(StatedNumber(
-                iri=row["n"].value, value=to_python(row["value"]),
-                unit=row["unit"].value.rsplit("/", 1)[-1] if row["unit"] is not None else None,
-                period=row["period"].value,
-                comparator=Item(row["comparator"].value, labels[row["comparator"].value]) if row["comparator"] is not None else None,
-                quote=Text(row["quote"].value, row["quote"].language or ""),
-                column=row["column"].value.rsplit("#", 1)[-1],
-                measure=Item(row["measure"].value, labels[row["measure"].value], "measure") if row["measure"] is not None else None,
+                iri=n, value=to_python(values[_OBS_VALUE][0]),
+                unit=unit.value.rsplit("/", 1)[-1] if unit is not None else None,
+                period=values[_REF_PERIOD][0].value,
+                comparator=Item(comparator.value, self._choose(facts[comparator.value].labels, comparator.value)) if comparator is not None else None,
+                quote=Text(quote.value, getattr(quote, "language", None) or ""),
+                column=values[_COLUMN][0].value.rsplit("#", 1)[-1],
+                measure=item(measure.value, "measure") if measure is not None else None,
             ))
-        mentions = self._sorted(self.items([r["m"].value for r in self._rows(f"SELECT ?m WHERE {{ <{iri}> kg:mentions ?m }}")]))
-        return GoalPage(
-            goal=self.item(iri), texts=texts,
-            theme=self.item(theme) if theme else None,
-            status=Item(status, self.labels([status])[status], "status") if status else None,
-            responsible=responsible, numbers=numbers, mentions=mentions, sources=self.sources([iri]),
-            earlier=self._with_year(self.with_status(self.items([r["o"].value for r in self._rows(f"SELECT ?o WHERE {{ <{iri}> prov:wasRevisionOf ?o }}")]))),
-            later=self._with_year(self.with_status(self.items([r["s"].value for r in self._rows(f"SELECT ?s WHERE {{ ?s prov:wasRevisionOf <{iri}> }}")]))),
+        pages = sorted({int(o.value) for o in own.get(_SOURCE_PAGE, []) if isinstance(o, pyoxigraph.Literal) and o.value.isdigit()})
+        sources = sorted((Source(item(d, "document"), list(pages), facts[d].first(HAS_FORMAT)) for d in dict.fromkeys(documents)),
+                         key=lambda s: s.document.iri)
+        page = GoalPage(
+            goal=item(iri), texts=texts, theme=item(theme) if theme else None,
+            status=item(status, "status") if status else None,
+            responsible=responsible, numbers=numbers, mentions=self._sorted([item(m) for m in dict.fromkeys(mentions)]),
+            sources=sources,
+            earlier=self._with_year(self.with_status([item(o) for o in earlier])),
+            later=self._with_year(self.with_status([item(s) for s in later])),
         )
+        page.description = triples
+        return page
 
     def _with_year(self, goals: list[Item]) -> list[Item]:
         """extra["year"]: the target year of the document each goal comes from."""
@@ -442,3 +573,33 @@ class Explorer:
         """Every IRI the data describes (not the vocabulary): what a static site publishes."""
         return [r["s"].value for r in self._rows(f"""
             SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (isIRI(?s) && ?g != <{VOCABULARY_GRAPH}>) }} ORDER BY ?s""")]
+
+
+_SKOS_PREF = LABEL_IRIS[0]
+_QUALIFIED = "http://www.w3.org/ns/prov#qualifiedAttribution"
+_AGENT = "http://www.w3.org/ns/prov#agent"
+_HAD_ROLE = "http://www.w3.org/ns/dcat#hadRole"
+_REVISION_OF = "http://www.w3.org/ns/prov#wasRevisionOf"
+_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_SOURCE_PAGE = str(KG.sourcePage)
+_OBS_VALUE = "http://purl.org/linked-data/sdmx/2009/measure#obsValue"
+_REF_PERIOD = "http://purl.org/linked-data/sdmx/2009/dimension#refPeriod"
+_UNIT = "http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"
+_QUOTE, _COLUMN, _COMPARATOR, _MEASURE = str(KG.quote), str(KG.column), str(KG.comparator), str(KG.measure)
+
+
+def _by_property(triples: list[pyoxigraph.Triple], iri: str) -> tuple[dict[str, list], dict[str, dict[str, list]]]:
+    """A description's values: the resource's by property, and each of its blank nodes' by property."""
+    own: dict[str, list] = {}
+    blanks: dict[str, dict[str, list]] = {}
+    for triple in triples:
+        subject = triple.subject
+        if isinstance(subject, pyoxigraph.NamedNode) and subject.value == iri:
+            own.setdefault(triple.predicate.value, []).append(triple.object)
+        elif isinstance(subject, pyoxigraph.BlankNode):
+            blanks.setdefault(subject.value, {}).setdefault(triple.predicate.value, []).append(triple.object)
+    return own, blanks
+
+
+def _first_iri(terms: list | None) -> str | None:
+    return next((t.value for t in terms or () if isinstance(t, pyoxigraph.NamedNode)), None)

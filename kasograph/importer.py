@@ -1,10 +1,19 @@
-"""Import a document into a store directory: read → build → validate → store, all or nothing.
+"""Import documents into a store directory: read → build → validate → store, all or nothing.
 
-The table is read (every problem reported by file, sheet, row and column), the
-graph built and checked against the shapes; only a document that passes
-reaches the store, in one transaction that replaces the document's named graph
-(so importing the same document again replaces it) and keeps the union graph
-in step. A failure at any step leaves the store as it was.
+Each table is read (every problem reported by file, sheet, row and column), its
+graph built and checked against the shapes; only when every document of an
+import passes does anything reach the store, in one new generation of the store
+directory (`kasograph.storage`) that replaces the documents' named graphs
+(importing the same document again replaces it), keeps the union graph in step
+and links the goals each document carries over from its division's year before.
+A failure at any step leaves the store as it was.
+
+An import of many documents (a folder of document folders, or several sources)
+reads, builds and validates them in worker processes (`jobs`), reports every
+failure together, and stores them in one generation. The graphs go into the new
+generation with Oxigraph's bulk loader, not a SPARQL update: several times faster
+(a SPARQL `INSERT DATA` of 200,000 triples took 5.7 s to parse where the loader
+took 1.6 s), and safe because nobody reads a generation before it is published.
 
 A remote store (a SPARQL server, `kasograph.remote`) is read, built and validated
 for the same way; only the storing differs (see that module for its order of writes).
@@ -12,24 +21,34 @@ for the same way; only the storing differs (see that module for its order of wri
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
+import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import Dataset, URIRef
 
-from .build import build_dataset
+from .build import build_document
+from .compare import GoalState, carried_over, goal_states
 from .errors import InputError, Problem
 from .iris import Iris
 from .namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
-from .records import Document
+from .records import Document, DocumentInfo
 from .storage import Manifest, StoredDocument, StoreDirectory, now
 from .store import PREFIX_MAP, GoalStore
-from .validate import ValidationReport, validate_dataset
+from .validate import ValidationReport, validate_graph
+from .vocabulary import ontology
 
 Progress = Callable[[str], None]
+#: Below this many documents an import works in its own process: starting workers costs more than it saves.
+POOL_FROM = 16
 
 
 class ValidationFailed(Exception):
@@ -38,6 +57,27 @@ class ValidationFailed(Exception):
     def __init__(self, report: ValidationReport):
         super().__init__(f"{len(report.violations)} violation(s) of the shapes")
         self.report = report
+
+    def __reduce__(self):  # whole across processes
+        return (type(self), (self.report,))
+
+
+@dataclass
+class Failure:
+    """One source of an import that could not be read (`error`) or broke the shapes (`report`)."""
+
+    source: str
+    error: InputError | None = None
+    report: ValidationReport | None = None
+
+
+class ImportFailed(Exception):
+    """Some sources of an import failed: nothing was stored. `failures` says which, and why."""
+
+    def __init__(self, failures: list[Failure], total: int):
+        super().__init__(f"{len(failures)} of {total} document(s) failed; nothing was stored")
+        self.failures = failures
+        self.total = total
 
 
 @dataclass
@@ -48,6 +88,39 @@ class ImportResult:
     warnings: list = field(default_factory=list)  # Problems and Findings that did not stop the import
 
 
+@dataclass
+class BatchResult:
+    """What an import of several documents stored."""
+
+    documents: list[StoredDocument]
+    replaced: list[str]  # ids of documents the store held before
+    seconds: float
+    steps: dict[str, float] = field(default_factory=dict)  # seconds: prepare (read, build, validate) and store
+    warnings: list = field(default_factory=list)  # (source, Problem or Finding)
+
+    @property
+    def triples(self) -> int:
+        return sum(d.triples for d in self.documents)
+
+
+@dataclass
+class Prepared:
+    """A document read, built and validated: ready to be stored. Plain data, so that it can
+    come back from a worker process."""
+
+    info: DocumentInfo
+    source_name: str  # the file it came from, as the steward named it
+    graph: str  # the document's named graph
+    ntriples: bytes  # the graph as N-Triples (UTF-8)
+    triples: int
+    dataset_iri: str
+    source_text: str | None = None  # the verbatim source text, if the document has one
+    source_text_iri: str | None = None
+    goals: list[GoalState] = field(default_factory=list)  # what pairing the years compares
+    warnings: list = field(default_factory=list)
+    replaced: StoredDocument | None = None  # set when stored: the version of the document it replaced
+
+
 def read_source(path: Path, **options) -> Document:
     """A document from a document folder, its document.toml, or a goal table (CSV, Excel) with a
     sidecar or metadata; `options` go to `kasograph.table.read_document` (metadata, sheet, mapping, sidecar)."""
@@ -56,70 +129,329 @@ def read_source(path: Path, **options) -> Document:
     return read_document(path, **options)
 
 
-@dataclass
-class Prepared:
-    """A document read, built and validated: ready to be stored."""
+def document_sources(paths: Iterable[Path]) -> list[Path]:
+    """The documents named by the paths: a folder holding document folders (but no document.toml of
+    its own) stands for those folders, in name order; anything else for itself."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir() and not (path / "document.toml").is_file():
+            inner = sorted(p for p in path.iterdir() if p.is_dir() and (p / "document.toml").is_file())
+            if inner:
+                found.extend(inner)
+                continue
+        found.append(path)
+    return found
 
-    document: Document
-    source_name: str  # the file it came from, as the steward named it
-    dataset: Dataset
-    iris: Iris
-    warnings: list = field(default_factory=list)
 
-
-def prepare(source: Path | Document, base: str = DEFAULT_BASE, *, progress: Progress | None = None, **options) -> Prepared:
+def prepare(source: Path | Document, base: str = DEFAULT_BASE, *, progress: Progress | None = None,
+            engine: str | None = None, **options) -> Prepared:
     """Read, build and validate a document; raise InputError or ValidationFailed. Nothing is stored."""
     say = progress or (lambda _: None)
-    warnings: list = []
     if isinstance(source, Document):
         document, source_name = source, source.info.id
     else:
         say("reading")
         document, source_name = read_source(Path(source), **options), Path(source).name
-    warnings.extend(document.warnings)
+    warnings = list(document.warnings)
     say("building")
-    dataset = build_dataset([document], base)
+    iris = Iris.for_document(document.info, base)
+    graph = build_document(document, base)
     say("validating")
-    report = validate_dataset(dataset)
+    report = validate_graph(graph, engine)
     if not report.conforms:
         raise ValidationFailed(report)
     warnings.extend(report.warnings)
-    return Prepared(document, source_name, dataset, Iris.for_document(document.info, base), warnings)
+    ntriples = graph.serialize(format="nt", encoding="utf-8")
+    return Prepared(document.info, source_name, str(iris.graph()), ntriples, len(graph), str(iris.dataset()),
+                    document.source_text, str(iris.source_text()) if document.source_text else None,
+                    _goal_states(ntriples, str(iris.graph())), warnings)
+
+
+def _goal_states(ntriples: bytes, graph: str) -> list[GoalState]:
+    """The goals as the years are paired, read from the document's own graph (a store of its own:
+    a few milliseconds, and nothing else to scan)."""
+    holder = pyoxigraph.Store()
+    holder.bulk_load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph))
+    return goal_states(GoalStore(holder), graph)
 
 
 def import_document(source: Path | Document, directory: StoreDirectory, base: str = DEFAULT_BASE, *,
-                    progress: Progress | None = None, **options) -> ImportResult:
+                    progress: Progress | None = None, engine: str | None = None, **options) -> ImportResult:
     """Read, build, validate and store one document; raise InputError or ValidationFailed, storing nothing.
     `directory` is a store directory, or a remote store (kasograph.remote.RemoteStore)."""
     say = progress or (lambda _: None)
     started = time.perf_counter()
-    prepared = prepare(source, base, progress=progress, **options)
+    prepared = prepare(source, base, progress=progress, engine=engine, **options)
+    say("storing")
     if getattr(directory, "remote", False):
         from .remote import import_prepared
 
         stored, replaced = import_prepared(prepared, directory, say)
         return ImportResult(stored, replaced, time.perf_counter() - started, prepared.warnings)
-    document, dataset, iris, source_name = prepared.document, prepared.dataset, prepared.iris, prepared.source_name
-    graph = str(iris.graph())
-    say("storing")
-    document_triples = _ntriples(dataset, iris.graph())
-    vocabulary_triples = _ntriples(dataset, URIRef(VOCABULARY_GRAPH))
-    text_file = directory.keep_text(document.source_text) if document.source_text else None
-    replaced = False
+    manifest, replaced_ids = store_prepared([prepared], directory)
+    return ImportResult(manifest.documents[prepared.info.id], prepared.info.id in replaced_ids,
+                        time.perf_counter() - started, prepared.warnings)
+
+
+def import_documents(sources: Iterable[Path | Document], directory: StoreDirectory, base: str = DEFAULT_BASE, *,
+                     jobs: int | None = None, progress: Progress | None = None, engine: str | None = None,
+                     **options) -> BatchResult:
+    """Import many documents as one: all are read, built and validated (in `jobs` worker processes;
+    None: one per core when there are many documents) and stored together in one generation.
+    Raises ImportFailed, naming every source that failed, and stores nothing if any did."""
+    say = progress or (lambda _: None)
+    started = time.perf_counter()
+    sources = list(sources)
+
+    def counted():
+        for index, outcome in enumerate(_prepare_all(sources, base, jobs, engine, options), 1):
+            say(f"prepared {index}/{len(sources)}")
+            yield outcome
+
+    if getattr(directory, "remote", False):
+        prepared = _import_remote(counted(), len(sources), directory, say)
+        replaced = [d.id for d, was_there in prepared if was_there]
+        stored = [d for d, _ in prepared]
+        warnings: list = []
+        steps: dict[str, float] = {}
+    else:
+        stored, replaced, warnings, steps = _import_local(counted(), len(sources), directory, say)
+    return BatchResult(stored, sorted(replaced), time.perf_counter() - started, steps, warnings)
+
+
+def _prepare_all(sources: list, base: str, jobs: int | None, engine: str | None, options: dict):
+    """(source name, Prepared or Failure) for every source, in order; in worker processes when there are many."""
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(sources) >= POOL_FROM else 1
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield _name(source), _prepare_one(source, base, engine, options)
+        return
+    # "spawn": a fresh interpreter per worker, never a fork of a process that may hold threads (the viewer's).
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_prepare_one, source, base, engine, options) for source in sources]
+        for source, future in zip(sources, futures):
+            yield _name(source), future.result()
+
+
+def _prepare_one(source, base: str, engine: str | None, options: dict) -> Prepared | Failure:
+    try:
+        return prepare(source, base, engine=engine, **options)
+    except InputError as error:
+        return Failure(_name(source), error=error)
+    except ValidationFailed as failed:
+        return Failure(_name(source), report=failed.report)
+
+
+def _name(source) -> str:
+    return source.info.id if isinstance(source, Document) else str(source)
+
+
+class _Spool:
+    """Prepared graphs written to an N-Quads file: each document's triples in its named graph, then once
+    more in the default graph (the union; the store keeps each triple of a graph once). A document's
+    graph and its union copy go into the same file, loaded at once, because a blank node label names
+    one node throughout a file: the document's blank nodes are then the same nodes in both."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = open(path, "wb")
+        self.graphs: dict[str, tuple[int, int]] = {}  # graph → (offset, length) of its N-Triples
+
+    def add(self, graph: str, ntriples: bytes) -> None:
+        # Every N-Triples line ends with " .\n", and nowhere else does a raw line break occur.
+        self.file.write(ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8")))
+        self.graphs[graph] = (self.file.tell(), len(ntriples))
+        self.file.write(ntriples)
+
+    def ntriples(self, graph: str) -> bytes:
+        self.file.flush()
+        offset, length = self.graphs[graph]
+        with open(self.path, "rb") as data:
+            data.seek(offset)
+            return data.read(length)
+
+    def size(self) -> int:
+        return self.file.tell()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Loader:
+    """Bulk-loads spooled documents into a new generation, a chunk at a time, on a thread of its own:
+    Oxigraph's loader releases the GIL, so the store fills while the next documents are read and
+    validated. Before a chunk is loaded, the old versions of the documents it replaces are taken out
+    (and out of the union, but for what another graph still holds)."""
+
+    CHUNK_BYTES = 64 * 1024 * 1024
+
+    def __init__(self, store: pyoxigraph.Store, folder: Path, stored: dict[str, str]):
+        self.store, self.folder, self.stored = store, folder, stored  # stored: id → graph, before the import
+        self.chunks: queue.Queue = queue.Queue(maxsize=2)  # a bound: spooling runs at most two chunks ahead
+        self.error: BaseException | None = None
+        self.spool: _Spool | None = None
+        self.drop: list[str] = []
+        self.count = 0
+        self.thread = threading.Thread(target=self._run, name="kasograph-loader", daemon=True)
+        self.thread.start()
+
+    def add(self, graph: str, ntriples: bytes, replaces: str | None = None) -> None:
+        if self.spool is None:
+            self.count += 1
+            self.spool, self.drop = _Spool(self.folder / f"chunk-{self.count}.nq"), []
+        if replaces:
+            self.drop.append(replaces)
+        self.spool.add(graph, ntriples)
+        if self.spool.size() >= self.CHUNK_BYTES:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.chunks.put((self.spool.path, self.drop))
+            self.spool = None
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            path, drop = chunk
+            try:
+                if self.error is None:
+                    if drop:
+                        self.store.update(replace_graphs_update(dict.fromkeys(drop)))
+                    self.store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
+            except BaseException as error:  # noqa: BLE001 - given to the importing thread in finish()
+                self.error = error
+            finally:
+                path.unlink(missing_ok=True)
+
+    def finish(self) -> None:
+        """Load what is left and wait; raise what the loader met."""
+        self._hand_over()
+        self.chunks.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def store_prepared(prepared: list[Prepared], directory: StoreDirectory) -> tuple[Manifest, set[str]]:
+    """Store prepared documents in one new generation (see the module's docstring); returns the
+    new manifest and the ids of the documents it replaced."""
+    stored, replaced, _, _ = _import_local(((p.source_name, p) for p in prepared), len(prepared), directory, lambda _: None)
+    return directory.manifest(), set(replaced)
+
+
+def _import_local(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int, directory: StoreDirectory,
+                  say: Progress) -> tuple[list[StoredDocument], list[str], list, dict[str, float]]:
+    """Store what is prepared in a new generation as it arrives; publish it only if nothing failed."""
+    started = time.perf_counter()
+    prepared: list[Prepared] = []
+    replaced: list[str] = []
+    steps: dict[str, float] = {}
 
     def change(store: pyoxigraph.Store, manifest: Manifest) -> None:
-        nonlocal replaced
-        replaced = document.info.id in manifest.documents
-        store.update(replace_graphs_update({graph: document_triples, VOCABULARY_GRAPH: vocabulary_triples}))
-        manifest.documents[document.info.id] = StoredDocument(
-            id=document.info.id, graph=graph, title=document.info.title, year=document.info.year,
-            triples=len(dataset.graph(iris.graph())), imported_at=now(), source=source_name,
-            source_text=str(iris.source_text()) if text_file else None, text_file=text_file,
-            city=document.info.city, division=document.info.division)
-        link_revisions(store, _series(manifest, document.info.city, document.info.division), around=document.info.year)
+        failures: list[Failure] = []
+        ids: dict[str, str] = {}
+        with tempfile.TemporaryDirectory(prefix="import-", dir=directory.path) as folder:
+            loader = _Loader(store, Path(folder), {i: d.graph for i, d in manifest.documents.items()})
+            loader.add(VOCABULARY_GRAPH, _vocabulary_ntriples(), replaces=VOCABULARY_GRAPH)  # it comes again
+            try:
+                for name, outcome in outcomes:
+                    if isinstance(outcome, Failure):
+                        failures.append(outcome)
+                        continue
+                    if outcome.info.id in ids:
+                        failures.append(_duplicate(outcome, ids[outcome.info.id]))
+                        continue
+                    ids[outcome.info.id] = outcome.source_name
+                    if not failures:  # after a failure nothing will be published: only read on, to report all
+                        old = manifest.documents.get(outcome.info.id)
+                        loader.add(outcome.graph, outcome.ntriples, replaces=old.graph if old else None)
+                    outcome.ntriples = b""  # spooled: only what pairing the years needs stays in memory
+                    prepared.append(outcome)
+                steps["prepare"] = time.perf_counter() - started
+                say("storing")
+            finally:
+                loader.finish()
+            if failures:
+                raise ImportFailed(failures, total)
+            _record(prepared, manifest, directory, replaced)
+            _link_years(store, prepared, manifest, replaced)
 
-    manifest = directory.write(change)
-    return ImportResult(manifest.documents[document.info.id], replaced, time.perf_counter() - started, prepared.warnings)
+    directory.write(change)
+    manifest = directory.manifest()
+    steps["store"] = time.perf_counter() - started - steps.get("prepare", 0.0)
+    warnings = [(p.source_name, w) for p in prepared for w in p.warnings]
+    return [manifest.documents[p.info.id] for p in prepared], replaced, warnings, steps
+
+
+def _record(prepared: list[Prepared], manifest: Manifest, directory: StoreDirectory, replaced: list[str]) -> None:
+    """The documents in the manifest (and their source texts in the store's texts/ folder)."""
+    for p in prepared:
+        old = manifest.documents.get(p.info.id)
+        if old is not None:
+            replaced.append(p.info.id)
+        text_file = directory.keep_text(p.source_text) if p.source_text else None
+        manifest.documents[p.info.id] = StoredDocument(
+            id=p.info.id, graph=p.graph, title=p.info.title, year=p.info.year, triples=p.triples,
+            imported_at=now(), source=p.source_name, source_text=p.source_text_iri if text_file else None,
+            text_file=text_file, city=p.info.city, division=p.info.division)
+        p.replaced = old  # the version it replaced, for relinking its old place in its division
+
+
+def _link_years(store: pyoxigraph.Store, prepared: list[Prepared], manifest: Manifest, replaced: list[str]) -> None:
+    """Link the goals carried over between consecutive years of every division the import touched."""
+    by_graph = {p.graph: p for p in prepared}
+    touched = {(p.info.city, p.info.division, p.info.year) for p in prepared}
+    touched |= {(p.replaced.city, p.replaced.division, p.replaced.year) for p in prepared if p.replaced}
+    stored = GoalStore(store)
+    links = _links(_pairs(manifest, touched),
+                   lambda graph: by_graph[graph].goals if graph in by_graph else goal_states(stored, graph))
+    if links:
+        store.update(relink_update(links), prefixes=PREFIX_MAP)
+
+
+def _duplicate(prepared: Prepared, first: str) -> Failure:
+    return Failure(prepared.source_name, error=InputError([Problem(
+        prepared.source_name, f"the document id {prepared.info.id!r} is also the id of {first}: give each document its own id",
+        f"asiakirjan tunnus {prepared.info.id!r} on myös asiakirjan {first} tunnus: anna kullekin oma tunnus")]))
+
+
+def _import_remote(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int, remote, say) -> list[tuple[StoredDocument, bool]]:
+    """On a SPARQL server: everything is read, built and validated first (spooled to a file meanwhile),
+    then stored one document after another, each in its own update (see kasograph.remote)."""
+    from .remote import import_prepared
+
+    failures: list[Failure] = []
+    prepared: list[Prepared] = []
+    ids: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="kasograph-import-") as folder:
+        spool = _Spool(Path(folder) / "graphs.nq")
+        for _, outcome in outcomes:
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            elif outcome.info.id in ids:
+                failures.append(_duplicate(outcome, ids[outcome.info.id]))
+            else:
+                ids[outcome.info.id] = outcome.source_name
+                spool.add(outcome.graph, outcome.ntriples)
+                outcome.ntriples = b""
+                prepared.append(outcome)
+        if failures:
+            raise ImportFailed(failures, total)
+        say("storing")
+        stored = []
+        for p in prepared:
+            p.ntriples = spool.ntriples(p.graph)
+            stored.append(import_prepared(p, remote, say))
+            p.ntriples = b""
+        spool.close()
+    return stored
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_ntriples() -> bytes:
+    return ontology().serialize(format="nt", encoding="utf-8")
 
 
 def remove_document(directory: StoreDirectory, document_id: str) -> StoredDocument:
@@ -154,21 +486,54 @@ def link_revisions(store: pyoxigraph.Store, series: list[tuple[int, str]], aroun
     pairs them. With `around` (the year a document was imported or removed), only the pairs that year
     can have changed: the one ending at it, the one starting at it, or the one now spanning it.
     Returns the number of links."""
-    from .compare import revision_links
-
-    series = sorted(series)
     goals = GoalStore(store)
-    count = 0
-    for (first, earlier), (last, later) in zip(series, series[1:]):
-        if around is not None and not first <= around <= last:
-            continue
-        links = revision_links(goals, earlier, later)
-        count += len(links)
-        triples = "\n".join(f"<{new}> prov:wasRevisionOf <{old}> ." for new, old in links)
-        store.update(f"""DELETE {{ GRAPH <{later}> {{ ?x prov:wasRevisionOf ?y }} ?x prov:wasRevisionOf ?y }}
-                         WHERE {{ GRAPH <{later}> {{ ?x prov:wasRevisionOf ?y }} }} ;
-                         INSERT DATA {{ GRAPH <{later}> {{ {triples} }} {triples} }}""", prefixes=PREFIX_MAP)
-    return count
+    links = _links(_spanning(sorted(series), None if around is None else {around}), lambda graph: goal_states(goals, graph))
+    if links:
+        store.update(relink_update(links), prefixes=PREFIX_MAP)
+    return sum(len(pairs) for pairs in links.values())
+
+
+def _pairs(manifest: Manifest, touched: set[tuple[str, str, int]]) -> list[tuple[str, str]]:
+    """(earlier graph, later graph) of every pair of consecutive years that a change of the documents
+    at `touched` (city, division, year) can have changed, in every division it touched."""
+    years: dict[tuple[str, str], set[int]] = {}
+    for city, division, year in touched:
+        if year:
+            years.setdefault((city, division), set()).add(year)
+    pairs = []
+    for (city, division), around in sorted(years.items()):
+        pairs.extend(_spanning(sorted(_series(manifest, city, division)), around))
+    return pairs
+
+
+def _spanning(series: list[tuple[int, str]], around: set[int] | None) -> list[tuple[str, str]]:
+    """Consecutive pairs of a sorted series; with `around`, those whose span holds one of its years."""
+    return [(earlier, later) for (first, earlier), (last, later) in zip(series, series[1:])
+            if around is None or any(first <= year <= last for year in around)]
+
+
+def _links(pairs: list[tuple[str, str]], states: Callable[[str], list[GoalState]]) -> dict[str, list[tuple[str, str]]]:
+    """For each pair's later graph, its (later goal, earlier goal) revision links; each graph's goals read once."""
+    cache: dict[str, list[GoalState]] = {}
+
+    def of(graph: str) -> list[GoalState]:
+        if graph not in cache:
+            cache[graph] = states(graph)
+        return cache[graph]
+
+    return {later: carried_over(of(earlier), of(later)) for earlier, later in pairs}
+
+
+def relink_update(links: dict[str, list[tuple[str, str]]]) -> str:
+    """One SPARQL update that replaces the revision links of each graph (and their copies in the union)."""
+    operations = []
+    for graph, pairs in links.items():
+        triples = "\n".join(f"<{new}> prov:wasRevisionOf <{old}> ." for new, old in pairs)
+        operations.append(f"""DELETE {{ GRAPH <{graph}> {{ ?x prov:wasRevisionOf ?y }} ?x prov:wasRevisionOf ?y }}
+                              WHERE {{ GRAPH <{graph}> {{ ?x prov:wasRevisionOf ?y }} }}""")
+        if triples:
+            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} {triples} }}")
+    return " ;\n".join(operations)
 
 
 def _series(manifest: Manifest, city: str, division: str) -> list[tuple[int, str]]:
@@ -188,8 +553,3 @@ def replace_graphs_update(graphs: dict[str, str | None]) -> str:
             operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}")
             operations.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     return " ;\n".join(operations)
-
-
-def _ntriples(dataset: Dataset, graph: URIRef) -> str:
-    data = dataset.graph(graph).serialize(format="nt", encoding="utf-8")
-    return data.decode("utf-8")

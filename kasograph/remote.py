@@ -627,29 +627,28 @@ def series_links(remote: RemoteStore, series: list[tuple[int, str]], local: dict
 
 
 def import_prepared(prepared, remote: RemoteStore, say) -> tuple[StoredDocument, bool]:
-    """Store a read, built and validated document (see the module's docstring for the order of writes)."""
-    from .importer import _ntriples, _series
+    """Store a read, built and validated document (`kasograph.importer.Prepared`; see the module's
+    docstring for the order of writes)."""
+    from .importer import _series, _vocabulary_ntriples
     from .storage import now
-    from rdflib import URIRef
 
     remote._writable()
-    document, iris, dataset = prepared.document, prepared.iris, prepared.dataset
-    info = document.info
+    info = prepared.info
     if info.id == "catalogue":
         raise InputError([Problem(str(prepared.source_name), "a document may not be called 'catalogue' in a remote store: "
                                   "that name is the catalogue's graph (give --id)",
                                   "etätietovarastossa asiakirjan tunnus ei voi olla 'catalogue' (anna --id)")])
-    graph = str(iris.graph())
+    graph = prepared.graph
     say("storing")
     manifest = remote.manifest()
     replaced = info.id in manifest.documents
     stored = StoredDocument(
-        id=info.id, graph=graph, title=info.title, year=info.year, triples=len(dataset.graph(iris.graph())),
-        imported_at=now(), source=prepared.source_name, source_text=str(iris.source_text()) if document.source_text else None,
+        id=info.id, graph=graph, title=info.title, year=info.year, triples=prepared.triples,
+        imported_at=now(), source=prepared.source_name, source_text=prepared.source_text_iri,
         text_file=None, city=info.city, division=info.division)
     manifest.documents[info.id] = stored
-    document_triples = _ntriples(dataset, iris.graph())
-    vocabulary_triples = _ntriples(dataset, URIRef(VOCABULARY_GRAPH))
+    document_triples = prepared.ntriples.decode("utf-8")
+    vocabulary_triples = _vocabulary_ntriples().decode("utf-8")
     links = series_links(remote, _series(manifest, info.city, info.division), {graph: document_triples})
     staged, staged_vocabulary = remote.staging(info.id, "document"), remote.staging(info.id, "vocabulary")
     try:
@@ -657,7 +656,7 @@ def import_prepared(prepared, remote: RemoteStore, say) -> tuple[StoredDocument,
         remote.put_graph(staged_vocabulary, vocabulary_triples)
         operations = remote.swap_in(graph, staged) + remote.swap_in(VOCABULARY_GRAPH, staged_vocabulary)
         operations += remote.relink(links)
-        operations += remote.catalogue_entry(stored, info.id, str(iris.dataset()), document.source_text)
+        operations += remote.catalogue_entry(stored, info.id, prepared.dataset_iri, prepared.source_text)
         remote.update(" ;\n".join(operations))
     except BaseException:
         remote.drop_quietly([staged, staged_vocabulary])

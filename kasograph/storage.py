@@ -188,7 +188,10 @@ class StoreDirectory:
         return sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.isdigit()) if folder.is_dir() else []
 
     def _remove_unpublished(self, current: str | None) -> None:
-        """Generations newer than the published one were left by a writer that died: delete them."""
+        """Generations newer than the published one were left by a writer that died: delete them
+        (and the scratch folders its import spooled documents into)."""
+        for scratch in self.path.glob("import-*"):
+            shutil.rmtree(scratch, ignore_errors=True)
         for name in self._generations():
             if current is None or int(name) > int(current):
                 shutil.rmtree(self.generation_path(name), ignore_errors=True)

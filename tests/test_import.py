@@ -308,3 +308,106 @@ def test_a_year_imported_between_two_others_takes_its_place_in_the_links(documen
     assert pairs() == {("example-kaso-2022", "vantaa-kaso-2021"), ("esimerkki-kaso-2023", "example-kaso-2022")}
     remove_document(directory, "example-kaso-2022")
     assert pairs() == {("esimerkki-kaso-2023", "vantaa-kaso-2021")}
+
+
+# --- many documents as one import ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """Fictional goal tables from the benchmark generator: 2 cities × 2 divisions × 3 years."""
+    from benchmarks import generate
+
+    out = tmp_path_factory.mktemp("generated") / "docs"
+    assert generate.main([str(out), "--quiet", "--goals", "96", "--cities", "2", "--divisions", "2", "--years", "3"]) == 0
+    return out
+
+
+def document_folders(out: Path) -> list[Path]:
+    return sorted(p for p in out.iterdir() if p.is_dir())
+
+
+def contents(store: Path) -> tuple[int, set[str]]:
+    """How many quads the store holds, and those without blank nodes (whose labels differ from load to load)."""
+    import pyoxigraph
+
+    _, opened = StoreDirectory(store).open()
+    plain = {str(q) for q in opened
+             if not isinstance(q.subject, pyoxigraph.BlankNode) and not isinstance(q.object, pyoxigraph.BlankNode)}
+    return len(opened), plain
+
+
+def test_a_folder_of_documents_is_one_import_that_stores_what_one_at_a_time_would(runner, generated, tmp_path):
+    at_once = tmp_path / "at-once"
+    done = run(runner, at_once, "import", str(generated))
+    assert done.exit_code == 0, done.output
+    count = len(document_folders(generated))
+    assert count >= 8
+    assert f"imported {count} documents ({count} new, 0 replaced)" in done.output and "triples/s" in done.output
+    assert StoreDirectory(at_once).current() == "00000001"  # one generation for the whole import
+    one_by_one = tmp_path / "one-by-one"
+    for folder in reversed(document_folders(generated)):  # the other way round: links must come out the same
+        import_document(folder, StoreDirectory(one_by_one))
+    assert contents(at_once) == contents(one_by_one)
+    links = run(runner, at_once, "query", "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?later prov:wasRevisionOf ?earlier }")
+    assert int(links.output.splitlines()[1]) > 0
+
+
+def test_worker_processes_prepare_the_same_documents(generated, tmp_path):
+    from kasograph.importer import import_documents
+
+    in_process, pooled = tmp_path / "one", tmp_path / "two"
+    import_documents(document_folders(generated), StoreDirectory(in_process), jobs=1)
+    result = import_documents(document_folders(generated), StoreDirectory(pooled), jobs=2)
+    assert len(result.documents) == len(document_folders(generated)) and result.triples == sum(d.triples for d in result.documents) > 0
+    assert set(result.steps) == {"prepare", "store"}
+    assert contents(in_process) == contents(pooled)
+
+
+def test_a_second_import_replaces_some_and_adds_others(generated, tmp_path):
+    """Importing a division's years again, with the rest stored, keeps the union and the links as a
+    fresh import of everything would have them."""
+    from kasograph.importer import import_documents
+
+    folders = document_folders(generated)
+    again = tmp_path / "again"
+    import_documents(folders[:6], StoreDirectory(again))
+    result = import_documents(folders[3:], StoreDirectory(again))
+    assert sorted(result.replaced) == sorted(f.name for f in folders[3:6])
+    fresh = tmp_path / "fresh"
+    import_documents(folders, StoreDirectory(fresh))
+    assert contents(again) == contents(fresh)
+
+
+def test_one_bad_document_among_many_stores_none_and_names_it(runner, generated, tmp_path):
+    import shutil
+
+    copy = tmp_path / "docs"
+    shutil.copytree(generated, copy)
+    store = tmp_path / "store"
+    run(runner, store, "import", str(document_folders(copy)[0]))
+    before = state(store)
+    broken = document_folders(copy)[5] / "goals.csv"
+    lines = broken.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken.write_text(lines[0] + lines[1].replace("Toteutuu täysin", "Toteutu täysin").replace("Toteutuu osittain", "Toteutu osittain")
+                      + "".join(lines[2:]), encoding="utf-8")
+    failed = runner.invoke(main, ["--store", str(store), "import", str(copy)])
+    assert failed.exit_code == 1
+    assert "goals.csv" in failed.output and document_folders(copy)[5].name in failed.output
+    assert f"1 of {len(document_folders(copy))} documents failed; nothing was stored" in failed.output
+    assert state(store) == before
+    assert not list(store.glob("import-*"))  # the import's scratch files are gone
+
+
+def test_two_documents_with_one_id_are_refused(document, tmp_path):
+    from kasograph.importer import ImportFailed, import_documents
+
+    directory = StoreDirectory(tmp_path / "store")
+    with pytest.raises(ImportFailed) as failed:
+        import_documents([document, document], directory)
+    assert "also the id of" in str(failed.value.failures[0].error)
+    assert directory.current() is None
+
+
+def test_options_that_describe_one_document_are_refused_for_many(runner, generated, tmp_path):
+    refused = runner.invoke(main, ["--store", str(tmp_path / "store"), "import", str(generated), "--title", "X"])
+    assert refused.exit_code == 2 and "apply to one document only" in refused.output

@@ -335,3 +335,28 @@ def test_remove(runner, stores):
         assert csv_rows(runner, remote, sparql) == csv_rows(runner, single.path, sparql)
     assert csv_rows(runner, remote, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == ["n", "1023"]
     assert "no document 'example-kaso-2022'" in run(runner, remote, "remove", "example-kaso-2022", code=1).output
+
+
+def test_a_folder_of_documents_imports_as_into_a_local_store(runner, stores, tmp_path):
+    """Many documents in one import: each is read, built and validated before anything is written,
+    then stored one after another; the server ends up holding what a store directory holds."""
+    from benchmarks import generate
+
+    remote, _ = stores
+    out = tmp_path / "docs"
+    assert generate.main([str(out), "--quiet", "--goals", "40", "--cities", "1", "--divisions", "2", "--years", "2"]) == 0
+    local = tmp_path / "local"
+    run(runner, local, "import", str(KASO))
+    before = run(runner, remote, "documents", "--format", "json").output
+    broken = sorted(p for p in out.iterdir() if p.is_dir())[1] / "goals.csv"
+    good = broken.read_text(encoding="utf-8")
+    broken.write_text(good.replace("Toteutuu", "Toteutu"), encoding="utf-8")
+    assert "nothing was stored" in run(runner, remote, "import", str(out), code=1).output
+    assert run(runner, remote, "documents", "--format", "json").output == before
+    broken.write_text(good, encoding="utf-8")
+    done = run(runner, remote, "import", str(out))
+    assert "imported 4 documents (4 new, 0 replaced)" in done.output
+    run(runner, local, "import", str(out))
+    for sparql in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a kg:Goal }",
+                   "SELECT (COUNT(*) AS ?n) WHERE { ?new prov:wasRevisionOf ?old }"):
+        assert csv_rows(runner, remote, sparql) == csv_rows(runner, local, sparql)
