@@ -108,6 +108,7 @@ class GoalPage:
     sources: list[Source]
     earlier: list[Item] = field(default_factory=list)  # the goal this one carries over (prov:wasRevisionOf), with status
     later: list[Item] = field(default_factory=list)  # goals of later documents that carry this one over
+    description: list = field(default_factory=list, repr=False)  # the goal's own triples (linked_data.description)
 
 
 @dataclass
@@ -119,6 +120,8 @@ class AgentPage:
     shares_goals_with: list[Item]  # extra["shared"]: number of goals
     mentioned_in: list[Item]
     sources: list[Source]
+    description: list = field(default_factory=list, repr=False)  # the agent's own triples (linked_data.description)
+    attributions: dict[str, set[str]] = field(default_factory=dict, repr=False)  # its goals → all their parties
 
 
 @dataclass
@@ -471,16 +474,15 @@ class Explorer:
         pages = sorted({int(o.value) for o in own.get(_SOURCE_PAGE, []) if isinstance(o, pyoxigraph.Literal) and o.value.isdigit()})
         sources = sorted((Source(item(d, "document"), list(pages), facts[d].first(HAS_FORMAT)) for d in dict.fromkeys(documents)),
                          key=lambda s: s.document.iri)
-        page = GoalPage(
+        return GoalPage(
             goal=item(iri), texts=texts, theme=item(theme) if theme else None,
             status=item(status, "status") if status else None,
             responsible=responsible, numbers=numbers, mentions=self._sorted([item(m) for m in dict.fromkeys(mentions)]),
             sources=sources,
             earlier=self._with_year(self.with_status([item(o) for o in earlier])),
             later=self._with_year(self.with_status([item(s) for s in later])),
+            description=triples,
         )
-        page.description = triples
-        return page
 
     def _with_year(self, goals: list[Item]) -> list[Item]:
         """extra["year"]: the target year of the document each goal comes from."""
@@ -497,28 +499,49 @@ class Explorer:
         return rows[0]["o"].value if rows else None
 
     def agent(self, iri: str) -> AgentPage:
-        parent = self._one(iri, "org:unitOf|org:postIn")
-        units = self._sorted(self.items([r["u"].value for r in self._rows(f"SELECT DISTINCT ?u WHERE {{ <{iri}> org:hasUnit ?u }}")]))
-        rows = self._rows(f"""
-            SELECT ?goal ?role WHERE {{
-              ?goal prov:qualifiedAttribution ?a . ?a prov:agent <{iri}> ; dcat:hadRole ?role .
-            }}""")
-        roles = {r["goal"].value: ("body" if r["role"].value == str(KG.ResponsibleBody) else "person") for r in rows}
-        goals = self.with_status(self._sorted(self.items(sorted(roles))))
+        """Three to five queries whatever the store's size: the agent's description, the goals that
+        name it (with its role, the other parties, or as mentioned), then the facts of all of those."""
+        from .linked_data import description
+
+        triples = description(self.store, iri)
+        own, _ = _by_property(triples, iri)
+        parent = _first_iri(own.get(_UNIT_OF)) or _first_iri(own.get(_POST_IN))
+        units = list(dict.fromkeys(o.value for o in own.get(_HAS_UNIT, []) if isinstance(o, pyoxigraph.NamedNode)))
+        roles: dict[str, str] = {}
+        attributions: dict[str, set[str]] = {}
+        mentioned: list[str] = []
+        for goal, role, other in self.store.query(f"""
+            SELECT ?goal ?role ?other WHERE {{
+              {{ ?a prov:agent <{iri}> . ?goal prov:qualifiedAttribution ?a . ?a dcat:hadRole ?role }}
+              UNION {{ ?goal prov:wasAttributedTo <{iri}> . ?goal prov:wasAttributedTo ?other }}
+              UNION {{ ?goal kg:mentions <{iri}> }}
+            }}"""):
+            if role is not None:
+                roles[goal.value] = "body" if role.value == str(KG.ResponsibleBody) else "person"
+            elif other is not None:
+                attributions.setdefault(goal.value, set()).add(other.value)
+            else:
+                mentioned.append(goal.value)
+        shared: dict[str, int] = {}
+        for parties in attributions.values():
+            for other in parties - {iri}:
+                shared[other] = shared.get(other, 0) + 1
+        documents = [o.value for o in own.get(_DERIVED_FROM, []) if isinstance(o, pyoxigraph.NamedNode)]
+        facts = self.facts([iri, *roles, *shared, *mentioned, *units, *documents, *([parent] if parent else [])])
+        item = lambda i, kind=None: Item(i, self._choose(facts[i].labels, i), facts[i].kind(i) if kind is None else kind)  # noqa: E731
+        goals = self.with_status(self._sorted([item(goal) for goal in sorted(roles)]))
         for goal in goals:
             goal.extra["role"] = roles[goal.iri]
-        shared = {r["other"].value: int(r["n"].value) for r in self._rows(f"""
-            SELECT ?other (COUNT(DISTINCT ?goal) AS ?n) WHERE {{
-              ?goal prov:wasAttributedTo <{iri}>, ?other . FILTER (?other != <{iri}>)
-            }} GROUP BY ?other""")}
-        partners = self.items(sorted(shared))
+        partners = [item(other) for other in sorted(shared)]
         for partner in partners:
             partner.extra["shared"] = shared[partner.iri]
         partners.sort(key=lambda p: (-p.extra["shared"], p.label.value.casefold()))
-        mentioned = self.with_status(self._sorted(self.items(
-            [r["g"].value for r in self._rows(f"SELECT DISTINCT ?g WHERE {{ ?g kg:mentions <{iri}> }}")])))
-        return AgentPage(self.item(iri), self.item(parent) if parent else None, units, goals, partners, mentioned,
-                         self.sources([iri]))
+        pages = sorted({int(o.value) for o in own.get(_SOURCE_PAGE, []) if isinstance(o, pyoxigraph.Literal) and o.value.isdigit()})
+        sources = sorted((Source(item(d, "document"), list(pages), facts[d].first(HAS_FORMAT)) for d in dict.fromkeys(documents)),
+                         key=lambda s: s.document.iri)
+        return AgentPage(item(iri), item(parent) if parent else None, self._sorted([item(u) for u in units]), goals, partners,
+                         self.with_status(self._sorted([item(g) for g in dict.fromkeys(mentioned)])), sources,
+                         description=triples, attributions=attributions)
 
     def theme(self, iri: str) -> GoalListPage:
         goals = [r["g"].value for r in self._rows(f"SELECT ?g WHERE {{ ?g kg:theme <{iri}> }}")]
@@ -585,6 +608,7 @@ _SOURCE_PAGE = str(KG.sourcePage)
 _OBS_VALUE = "http://purl.org/linked-data/sdmx/2009/measure#obsValue"
 _REF_PERIOD = "http://purl.org/linked-data/sdmx/2009/dimension#refPeriod"
 _UNIT = "http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"
+_UNIT_OF, _POST_IN, _HAS_UNIT = "http://www.w3.org/ns/org#unitOf", "http://www.w3.org/ns/org#postIn", "http://www.w3.org/ns/org#hasUnit"
 _QUOTE, _COLUMN, _COMPARATOR, _MEASURE = str(KG.quote), str(KG.column), str(KG.comparator), str(KG.measure)
 
 

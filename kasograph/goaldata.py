@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .build import build_dataset
-from .explore import Explorer
+from .explore import Explorer, FactCache
 from .iris import Iris
 from .namespaces import DEFAULT_BASE
 from .records import Document
@@ -26,6 +26,7 @@ class GoalData:
         self.source_texts = source_texts or {}
         self.directory = directory  # the store directory (or remote store) this was opened from, if any
         self.generation = generation  # its generation, or a remote store's catalogue version
+        self.facts = FactCache()  # what pages link to, read once per version of the data
 
     @classmethod
     def from_directory(cls, directory: StoreDirectory, base: str = DEFAULT_BASE) -> "GoalData":
@@ -78,7 +79,7 @@ class GoalData:
         return cls(store, base, texts)
 
     def explorer(self, lang: str = "fi") -> Explorer:
-        return Explorer(self.store, lang)
+        return Explorer(self.store, lang, self.facts)
 
     @cached_property
     def search_index(self):
@@ -86,11 +87,15 @@ class GoalData:
 
         return SearchIndex(self.store)
 
-    def source_texts_paths(self) -> set[str]:
-        """Viewer paths of the documents' verbatim texts."""
+    @cached_property
+    def _source_texts_paths(self) -> frozenset[str]:
         from .linked_data import local_path
 
-        return {local_path(iri, self.base) for iri in self.source_texts}
+        return frozenset(local_path(iri, self.base) for iri in self.source_texts)
+
+    def source_texts_paths(self) -> frozenset[str]:
+        """Viewer paths of the documents' verbatim texts (every link on a page asks: computed once)."""
+        return self._source_texts_paths
 
     def source_text_at(self, path: str) -> str:
         return self.source_texts[self.base + path]

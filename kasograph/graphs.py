@@ -18,7 +18,7 @@ from itertools import combinations
 
 import networkx as nx
 
-from .explore import Explorer
+from .explore import Explorer, FactCache
 from .linked_data import local_path
 from .namespaces import KG
 from .store import GoalStore
@@ -46,8 +46,8 @@ SELECT DISTINCT ?child ?parent ?relation WHERE {
 class _Nodes:
     """Adds nodes with their kind, label and viewer path, looked up in bulk."""
 
-    def __init__(self, store: GoalStore, base: str, lang: str):
-        self.explorer = Explorer(store, lang)
+    def __init__(self, store: GoalStore, base: str, lang: str, cache: FactCache | None = None):
+        self.explorer = Explorer(store, lang, cache)
         self.base = base
 
     def add(self, graph: nx.Graph, iris: set[str], **fixed) -> None:
@@ -128,7 +128,8 @@ _GOAL_COUNTS = "SELECT ?party (COUNT(DISTINCT ?goal) AS ?goals) WHERE { VALUES ?
 EGO_PARTNERS = 40
 
 
-def ego_graph(store: GoalStore, base: str, party: str, lang: str = "fi", *, partners: int | None = EGO_PARTNERS) -> nx.Graph:
+def ego_graph(store: GoalStore, base: str, party: str, lang: str = "fi", *, partners: int | None = EGO_PARTNERS,
+              attributions: dict[str, set[str]] | None = None, cache: FactCache | None = None) -> nx.Graph:
     """The party, everyone it shares goals with, and how they are linked through the party's goals.
 
     Read from the party outwards, so it costs the same at any size of store (the whole collaboration
@@ -137,13 +138,18 @@ def ego_graph(store: GoalStore, base: str, party: str, lang: str = "fi", *, part
     elsewhere would mean reading every partner's goals, and a partner may be a management team with
     hundreds. `weight` and `goals` on a link as in the collaboration graph; `goals` on a node is all the
     party's goals. `partners` keeps only those who share the most goals with the party (None: all).
+    `attributions` (the party's goals → all their parties, as `AgentPage.attributions` has them) saves
+    reading them again; `cache` shares the labels and kinds a page has read already.
     """
     graph = nx.Graph(name="ego")
     if not party or party.startswith("_:"):
         return graph
     agents_of: dict[str, set[str]] = {}
-    for row in _rows(store, _EGO_GOALS % party):
-        agents_of.setdefault(row["goal"], set()).add(row["agent"])
+    if attributions is not None:
+        agents_of = {goal: set(parties) for goal, parties in attributions.items()}
+    else:
+        for row in _rows(store, _EGO_GOALS % party):
+            agents_of.setdefault(row["goal"], set()).add(row["agent"])
     shared: dict[str, int] = {}
     for agents in agents_of.values():
         for agent in agents - {party}:
@@ -152,7 +158,7 @@ def ego_graph(store: GoalStore, base: str, party: str, lang: str = "fi", *, part
         return graph
     chosen = sorted(shared, key=lambda a: (-shared[a], a))[:partners] if partners is not None else list(shared)
     members = {party, *chosen}
-    _Nodes(store, base, lang).add(graph, members)  # in IRI order, so that the layout does not depend on the query
+    _Nodes(store, base, lang, cache).add(graph, members)  # in IRI order, so that the layout does not depend on the query
     for goal in sorted(agents_of):
         for a, b in combinations(sorted(agents_of[goal] & members), 2):
             if graph.has_edge(a, b):

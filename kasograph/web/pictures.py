@@ -73,7 +73,8 @@ def responsibility_svg(graph: nx.DiGraph, link: Link, *, row: int = 26, width: i
 
 def collaboration_svg(graph: nx.Graph, link: Link, *, width: int = 940, height: int = 620, seed: int = 1,
                       highlight: str | None = None) -> Markup:
-    """Parties placed by a force layout; a line's width is the number of goals they share."""
+    """Parties placed by a force layout — or, with `highlight`, around that party (an ego picture: see
+    `radial_layout`); a line's width is the number of goals they share."""
     if graph.number_of_nodes() == 0:
         return _svg(width, 60, "collaboration", [], [])
     margin_left, margin_right, margin_y = 30, 200, 30
@@ -81,7 +82,8 @@ def collaboration_svg(graph: nx.Graph, link: Link, *, width: int = 940, height: 
     rank = {node: i for i, node in enumerate(graph)}  # a component is a set: lay it out in the graph's order
     positions: dict[str, tuple[float, float]] = {}
     for component, (bx, by, bw, bh) in boxes:
-        layout = force_layout(graph, sorted(component, key=rank.__getitem__), seed=seed)
+        ordered = sorted(component, key=rank.__getitem__)
+        layout = radial_layout(graph, highlight) if highlight in component else force_layout(graph, ordered, seed=seed)
         xs, ys = [p[0] for p in layout.values()], [p[1] for p in layout.values()]
         low_x, low_y = min(xs), min(ys)
         span_x, span_y = (max(xs) - low_x) or 1, (max(ys) - low_y) or 1
@@ -110,6 +112,31 @@ def collaboration_svg(graph: nx.Graph, link: Link, *, width: int = 940, height: 
                            TYPE_COLOURS.get(data["type"], "#999"), radius=radius, limit=34,
                            css=data["type"] + (" ego" if node == highlight else "")))
     return _svg(width, height, "collaboration", edges, nodes)
+
+
+def radial_layout(graph: nx.Graph, centre: str) -> dict[str, tuple[float, float]]:
+    """The centre in the middle, everyone else on a circle around it, in the order of the links: each
+    party is followed by those it is linked with, heaviest first, so that partners of the same goals
+    sit side by side and their links stay short. An ego picture's centre is linked to all; a force
+    layout of it spent most of a person page's time (7 ms of 18 at a million triples) to find as much."""
+    others = [n for n in graph if n != centre]
+    placed: list[str] = []
+    seen = {centre}
+    for start in sorted(others, key=lambda n: (-graph[centre][n].get("weight", 1) if graph.has_edge(centre, n) else 0, str(n))):
+        queue = [start]
+        while queue:
+            node = queue.pop(0)
+            if node in seen:
+                continue
+            seen.add(node)
+            placed.append(node)
+            queue.extend(sorted((n for n in graph[node] if n not in seen),
+                                key=lambda n: (-graph[node][n].get("weight", 1), str(n))))
+    positions = {centre: (0.0, 0.0)}
+    for i, node in enumerate(placed):
+        angle = 2 * math.pi * i / max(len(placed), 1) - math.pi / 2
+        positions[node] = (math.cos(angle), math.sin(angle))
+    return positions
 
 
 EXACT_REPULSION = 80  # up to this many nodes every pair repels; above, only near pairs (a grid finds them)

@@ -129,10 +129,10 @@ def analytics_page():
     }
 
 
-def ego_svg(iri: str):
+def ego_svg(iri: str, attributions: dict[str, set[str]] | None = None):
     """The ego picture of an agent page: the agent and everyone they share goals with."""
     data = _data()
-    ego = ego_graph(data.store, data.base, iri, g.lang)
+    ego = ego_graph(data.store, data.base, iri, g.lang, attributions=attributions, cache=data.facts)
     if ego.number_of_nodes() < 2:
         return None
     return pictures.collaboration_svg(ego, _link, width=720, height=420, highlight=iri)

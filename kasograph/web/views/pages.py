@@ -18,13 +18,16 @@ def resource(data: GoalData, iri: str):
 
     explorer = data.explorer(g.lang)
     kind = explorer.kind(iri)
-    jsonld = embedded_jsonld(g.page_path)
     if kind == "goal":
-        return "goal.html", {"page": explorer.goal(iri), "jsonld": jsonld}
+        page = explorer.goal(iri)
+        return "goal.html", {"page": page, "jsonld": embedded_jsonld(g.page_path, page.description)}
     if kind in AGENT_KINDS:
         from .graphs import ego_svg
 
-        return "agent.html", {"page": explorer.agent(iri), "kind": kind, "jsonld": jsonld, "ego": ego_svg(iri)}
+        page = explorer.agent(iri)
+        return "agent.html", {"page": page, "kind": kind, "jsonld": embedded_jsonld(g.page_path, page.description),
+                              "ego": ego_svg(iri, page.attributions)}
+    jsonld = embedded_jsonld(g.page_path)
     if kind == "theme":
         return "goals.html", {"page": explorer.theme(iri), "kind": kind, "jsonld": jsonld}
     if kind == "status":
