@@ -261,30 +261,50 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
 @click.option("--site-url", help="Public URL of the viewer, for the dump links of the VoID description.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of each server process.")
+@click.option("--processes", type=int, help="Server processes that share the port (POSIX; each answers pages on a core of its "
+                                             "own) [default: one per core, at most 4; 1 on Windows].")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a SPARQL query may run.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Processes that run SPARQL queries.")
+@click.option("--workers", default=2, show_default=True, type=int,
+              help="Processes that run SPARQL queries, in all (shared out among the server processes, at least one each).")
 @click.option("--allow-service", "services", multiple=True, metavar="IRI", help="A SERVICE IRI queries may call (repeatable).")
 @click.option("--debug", is_flag=True, help="Flask's development server with reload and tracebacks (never in production).")
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str | None, threads: int,
+def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str | None, threads: int, processes: int | None,
           timeout: float, workers: int, services: tuple[str, ...], debug: bool) -> None:
     """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
     from .web import create_app
+    from .web.serving import CannotStart, default_processes
+    from .web.serving import serve as serve_app
+
+    processes = 1 if debug else max(1, processes or default_processes())
+
+    def make_app(index: int):
+        # Each process has its own query workers: share --workers out, so that N processes do not start N times as many.
+        share = max(1, workers // processes + (1 if index < workers % processes else 0))
+        try:
+            return create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
+                               "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": share,
+                               "SPARQL_SERVICE_ALLOWLIST": services,
+                               "SPARQL_MAX_PENDING": max(1, threads - 2)})  # two threads always free for pages
+        except InputError as error:
+            for problem in error.problems:
+                click.echo(f"error: {problem}", err=True)
+            raise CannotStart() from None
+
+    def ready() -> None:
+        click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
 
     try:
-        app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
-                          "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": workers, "SPARQL_SERVICE_ALLOWLIST": services,
-                          "SPARQL_MAX_PENDING": max(1, threads - 2)})  # two threads always free for pages
-    except InputError as error:
-        _fail(error)
-    click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    if debug:
-        app.run(host=host, port=port, debug=True, use_reloader=True)
-        return
-    import waitress
-
-    waitress.serve(app, host=host, port=port, threads=threads, ident="kasograph")
+        if debug:
+            app = make_app(0)
+            ready()
+            app.run(host=host, port=port, debug=True, use_reloader=True)
+            return
+        serve_app(make_app, host, port, threads=threads, processes=processes, ready=ready,
+                  say=lambda message: click.echo(f"kasograph: {message}", err=True))
+    except CannotStart:
+        sys.exit(1)
 
 
 @main.command()

@@ -28,6 +28,10 @@ HAS_FORMAT = "http://purl.org/dc/terms/hasFormat"
 FACT_PROPERTIES = (*LABEL_IRIS, RDF_TYPE, STATUS, THEME, HAS_FORMAT)
 #: IRIs in one VALUES block: a page of every goal asks about tens of thousands at once.
 VALUES_CHUNK = 1000
+#: Above this many goals the home page counts each theme's goals instead of listing them.
+HOME_GOALS = 300
+#: Above this many documents the home page counts them by place instead of listing them.
+HOME_DOCUMENTS = 50
 
 # The kind of a resource, by its most specific type (first match wins).
 KINDS = [
@@ -147,8 +151,11 @@ class DatasetSummary:
 class HomePage:
     datasets: list[DatasetSummary]
     counts: dict[str, int]
-    themes: list[tuple[Item, list[Item]]]  # theme → its goals with status
+    themes: list[tuple[Item, list[Item]]]  # theme → its goals with status (none listed when `summary`)
     statuses: list[tuple[Item, int]]
+    summary: bool = False  # too many goals to list: themes with their counts instead
+    theme_statuses: dict[str, list[tuple[Item, int]]] = field(default_factory=dict)  # theme IRI → (status, goals)
+    places: list[tuple[Item, int, str, str]] = field(default_factory=list)  # many documents: (place, documents, first, last year)
 
 
 @dataclass
@@ -359,8 +366,10 @@ class Explorer:
 
     # pages -----------------------------------------------------------------------------------
     def home(self) -> HomePage:
-        datasets = []
-        for row in self._rows("""
+        """The datasets, counts, goals by theme and statuses. Above HOME_GOALS goals the themes come with their
+        counts, not their goals, and above HOME_DOCUMENTS documents the documents are counted by place: a home
+        page of every goal in a country would weigh megabytes and take seconds to make."""
+        rows = self._rows("""
             SELECT ?d ?doc ?publisher ?start ?end ?place ?license ?rights WHERE {
               ?d a dcat:Dataset .
               OPTIONAL { ?d dct:source ?doc }
@@ -369,13 +378,19 @@ class Explorer:
               OPTIONAL { ?d dct:spatial ?place }
               OPTIONAL { ?d dct:license ?license }
               OPTIONAL { ?d dct:rights [ rdfs:label ?rights ] }
-            } ORDER BY ?d"""):
-            iris = [row[k].value for k in ("d", "doc", "publisher", "place") if row[k] is not None]
-            labels = self.labels(iris)
+            } ORDER BY ?d""")
+        many = len(rows) > HOME_DOCUMENTS
+        descriptions: dict[str, list] = {}
+        if not many:
+            for d, text in self.store.query("SELECT ?d ?o WHERE { ?d a dcat:Dataset ; dct:description ?o FILTER (isLiteral(?o)) }"):
+                descriptions.setdefault(d.value, []).append(text)
+        labels = self.labels([row[k].value for row in rows for k in ("d", "doc", "publisher", "place") if row[k] is not None])
+        datasets = []
+        for row in rows:
             pick = lambda k, kind: Item(row[k].value, labels[row[k].value], kind) if row[k] is not None else None  # noqa: E731
-            descriptions = self._texts(row["d"].value, "dct:description")
+            texts = self._ordered_texts(descriptions.get(row["d"].value, []))
             datasets.append(DatasetSummary(
-                dataset=pick("d", "dataset"), description=descriptions[0] if descriptions else None,
+                dataset=pick("d", "dataset"), description=texts[0] if texts else None,
                 document=pick("doc", "document"), publisher=pick("publisher", "agent"),
                 period=(row["start"].value, row["end"].value) if row["start"] is not None else None,
                 place=pick("place", "place"), license=row["license"].value if row["license"] is not None else None,
@@ -386,20 +401,41 @@ class Explorer:
                             ("groups", "kg:DevelopmentGroup"), ("documents", "foaf:Document")):
             counts[name] = int(self._rows(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {type_} }}")[0]["n"].value)
         counts["themes"] = int(self._rows("SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?g kg:theme ?t }")[0]["n"].value)
-        themes = []
-        rows = self._rows("SELECT ?t ?g WHERE { ?g a kg:Goal ; kg:theme ?t }")
-        goals = self.with_status(self._sorted(self.items(sorted({r["g"].value for r in rows}))))
-        by_theme: dict[str, list[Item]] = {}
-        for goal in goals:
-            by_theme.setdefault(goal.extra["theme"].iri, []).append(goal)
-        for theme in self._sorted(self.items(list(by_theme))):
-            themes.append((theme, by_theme[theme.iri]))
         statuses = [(Item(r["s"].value, Text(""), "status"), int(r["n"].value))
                     for r in self._rows("SELECT ?s (COUNT(?g) AS ?n) WHERE { ?g kg:status ?s } GROUP BY ?s ORDER BY ?s")]
-        labels = self.labels([s.iri for s, _ in statuses])
+        status_labels = self.labels([s.iri for s, _ in statuses])
         for status, _ in statuses:
-            status.label = labels[status.iri]
-        return HomePage(datasets, counts, themes, statuses)
+            status.label = status_labels[status.iri]
+        page = HomePage(datasets, counts, [], statuses, summary=counts["goals"] > HOME_GOALS)
+        if page.summary:
+            by_theme: dict[str, dict[str, int]] = {}
+            for theme, status, n in self.store.query(
+                    "SELECT ?t ?s (COUNT(?g) AS ?n) WHERE { ?g a kg:Goal ; kg:theme ?t ; kg:status ?s } GROUP BY ?t ?s"):
+                by_theme.setdefault(theme.value, {})[status.value] = int(n.value)
+            status_items = {s.iri: s for s, _ in statuses}
+            for theme in self._sorted(self.items(list(by_theme))):
+                page.themes.append((theme, []))
+                page.theme_statuses[theme.iri] = [(status_items.get(s) or Item(s, Text(s), "status"), n)
+                                                  for s, n in sorted(by_theme[theme.iri].items())]
+        else:
+            goal_rows = self._rows("SELECT ?t ?g WHERE { ?g a kg:Goal ; kg:theme ?t }")
+            goals = self.with_status(self._sorted(self.items(sorted({r["g"].value for r in goal_rows}))))
+            grouped: dict[str, list[Item]] = {}
+            for goal in goals:
+                grouped.setdefault(goal.extra["theme"].iri, []).append(goal)
+            for theme in self._sorted(self.items(list(grouped))):
+                page.themes.append((theme, grouped[theme.iri]))
+        if many:
+            places: dict[str, list] = {}
+            for d in datasets:
+                if d.place is not None:
+                    entry = places.setdefault(d.place.iri, [d.place, 0, set()])
+                    entry[1] += 1
+                    if d.period:
+                        entry[2].add(d.period[0][:4])
+            page.places = [(place, n, min(years, default=""), max(years, default=""))
+                           for place, n, years in sorted(places.values(), key=lambda e: e[0].label.value.casefold())]
+        return page
 
     def _texts(self, iri: str, prop: str) -> list[Text]:
         rows = self._rows(f"SELECT ?o WHERE {{ <{iri}> {prop} ?o FILTER(isLiteral(?o)) }}")

@@ -27,6 +27,7 @@ class GoalData:
         self.directory = directory  # the store directory (or remote store) this was opened from, if any
         self.generation = generation  # its generation, or a remote store's catalogue version
         self.facts = FactCache()  # what pages link to, read once per version of the data
+        self._homes: dict[str, object] = {}  # the home page's record by language, made once per version of the data
 
     @classmethod
     def from_directory(cls, directory: StoreDirectory, base: str = DEFAULT_BASE) -> "GoalData":
@@ -80,6 +81,12 @@ class GoalData:
 
     def explorer(self, lang: str = "fi") -> Explorer:
         return Explorer(self.store, lang, self.facts)
+
+    def home(self, lang: str = "fi"):
+        """The home page's record (Explorer.home), made once per language: it reads the whole store."""
+        if lang not in self._homes:
+            self._homes[lang] = self.explorer(lang).home()
+        return self._homes[lang]
 
     @cached_property
     def search_index(self):

@@ -371,12 +371,20 @@ def _import_local(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int
                     prepared.append(outcome)
                 steps["prepare"] = time.perf_counter() - started
                 say("storing")
+                if not failures:
+                    _record(prepared, manifest, directory, replaced)
+                    links = _year_links(store, prepared, manifest)
+                    new = {p.graph for p in prepared}
+                    for graph, pairs in links.items():  # a new graph's links go in with it
+                        if graph in new:
+                            loader.add(graph, _revision_ntriples(pairs))
             finally:
                 loader.finish()
             if failures:
                 raise ImportFailed(failures, total)
-            _record(prepared, manifest, directory, replaced)
-            _link_years(store, prepared, manifest, replaced)
+            stored_later = {graph: pairs for graph, pairs in links.items() if graph not in new}
+            if stored_later:
+                store.update(relink_update(stored_later), prefixes=PREFIX_MAP)
 
     directory.write(change)
     manifest = directory.manifest()
@@ -399,16 +407,20 @@ def _record(prepared: list[Prepared], manifest: Manifest, directory: StoreDirect
         p.replaced = old  # the version it replaced, for relinking its old place in its division
 
 
-def _link_years(store: pyoxigraph.Store, prepared: list[Prepared], manifest: Manifest, replaced: list[str]) -> None:
-    """Link the goals carried over between consecutive years of every division the import touched."""
+def _year_links(store: pyoxigraph.Store, prepared: list[Prepared], manifest: Manifest) -> dict[str, list[tuple[str, str]]]:
+    """The revision links of every pair of consecutive years that the import changed, by the later
+    graph: the imported documents' goals as prepared, the others' read from the store (which the
+    loader does not touch: it writes only the imported documents' graphs)."""
     by_graph = {p.graph: p for p in prepared}
     touched = {(p.info.city, p.info.division, p.info.year) for p in prepared}
     touched |= {(p.replaced.city, p.replaced.division, p.replaced.year) for p in prepared if p.replaced}
     stored = GoalStore(store)
-    links = _links(_pairs(manifest, touched),
-                   lambda graph: by_graph[graph].goals if graph in by_graph else goal_states(stored, graph))
-    if links:
-        store.update(relink_update(links), prefixes=PREFIX_MAP)
+    return _links(_pairs(manifest, touched),
+                  lambda graph: by_graph[graph].goals if graph in by_graph else goal_states(stored, graph))
+
+
+def _revision_ntriples(pairs: list[tuple[str, str]]) -> bytes:
+    return "".join(f"<{new}> <http://www.w3.org/ns/prov#wasRevisionOf> <{old}> .\n" for new, old in pairs).encode("utf-8")
 
 
 def _duplicate(prepared: Prepared, first: str) -> Failure:

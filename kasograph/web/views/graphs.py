@@ -66,8 +66,7 @@ def _link(iri: str) -> str | None:
 
 def _filters() -> dict:
     data = _data()
-    explorer = data.explorer(g.lang)
-    home = explorer.home()
+    home = data.home(g.lang)
     pages = {iri: path for path, iri in _theme_pages().items()}
     themes = [(theme, pages[theme.iri]) for theme, _ in home.themes if theme.iri in pages]
     statuses = [(status, f"{RESPONSIBILITY}/status/{status.iri.rsplit('#', 1)[1]}") for status, _ in home.statuses]

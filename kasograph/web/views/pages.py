@@ -9,7 +9,7 @@ from ...goaldata import GoalData
 
 
 def home(data: GoalData):
-    return "home.html", {"home": data.explorer(g.lang).home(), "jsonld": None}
+    return "home.html", {"home": data.home(g.lang), "jsonld": None}
 
 
 def resource(data: GoalData, iri: str):
