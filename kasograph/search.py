@@ -114,6 +114,7 @@ class SearchIndex:
                         self._add(self._iri_id(iri), field_id, text.value)
         stems_of = dict(zip(self.words, _stemmer().stemWords(list(self.words))))
         self.words = {word: (stems_of[word], entries) for word, (_, entries) in self.words.items()}
+        del self._iri_ids  # only for building
 
     @staticmethod
     def _subjects(store: GoalStore, sparql: str) -> set[str]:

@@ -161,3 +161,44 @@ def test_an_empty_or_blank_query_is_not_run():
 def test_paths_that_cannot_be_iris_are_not_found(client, path):
     """Characters no IRI may hold get 404, never a query built from them (which answered 500)."""
     assert client.get(path).status_code == 404
+
+
+def test_home_of_a_large_store_counts_instead_of_listing(monkeypatch):
+    """Past HOME_GOALS goals the home page counts each theme's goals by status instead of listing them, and
+    past HOME_DOCUMENTS documents it counts them by place: a country's home page would weigh megabytes."""
+    from pathlib import Path
+
+    from kasograph import explore
+    from kasograph.goaldata import GoalData
+    from kasograph.sources import bundled_documents
+    from kasograph.table import read_document
+    from kasograph.web import create_app
+
+    monkeypatch.setattr(explore, "HOME_GOALS", 5)
+    monkeypatch.setattr(explore, "HOME_DOCUMENTS", 1)
+    documents = bundled_documents() + [read_document(Path(__file__).parent / "fixtures" / "example-2022")]
+    data = GoalData.from_documents(documents)
+    page = create_app(data=data).test_client().get("/").text
+    assert 'href="goal/' not in page  # no goal listed
+    home = data.home("fi")
+    assert home.summary and all(goals == [] for _, goals in home.themes)
+    # Every theme with its goals by status, adding up to all goals with a status; every theme linked.
+    assert sum(n for counts in home.theme_statuses.values() for _, n in counts) == sum(n for _, n in home.statuses) == 20
+    assert all(f'href="{theme.iri.removeprefix(data.base)}.html"' in page for theme, _ in home.themes)
+    # Both documents are Vantaa's: one place, two documents, 2021–2022.
+    [(place, documents_there, first, last)] = home.places
+    assert (place.label.value, documents_there, first, last) == ("Vantaa", 2, "2021", "2022")
+    assert '<span lang="fi">Vantaa</span></a> — 2 asiakirjaa' in page
+    assert data.home("fi") is home  # made once per version of the data
+
+
+def test_search_index_counts_a_theme_once_however_many_goals_it_has(app):
+    """The theme that five goals serve is indexed by its own labels (fi, en), not once per goal: a join with
+    the goals used to count it five times and rank it above the goals themselves."""
+    from kasograph.namespaces import DEFAULT_BASE
+
+    index = app.extensions["kasograph"].search_index
+    theme = index.iris.index(DEFAULT_BASE + "theme/vantaa/edistamme-asukkaiden-hyvinvointia")
+    assert list(index.entry_iri).count(theme) == 2
+    [hit] = [h for h in index.search("asukkaiden") if h.iri.endswith("edistamme-asukkaiden-hyvinvointia")]
+    assert "asukkaiden" in hit.snippet.casefold()  # the snippet's text comes back from the store
