@@ -274,14 +274,14 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
           timeout: float, workers: int, services: tuple[str, ...], debug: bool) -> None:
     """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
     from .web import create_app
-    from .web.serving import CannotStart, default_processes
+    from .web.serving import CannotStart, default_processes, share_out
     from .web.serving import serve as serve_app
 
     processes = 1 if debug else max(1, processes or default_processes())
 
     def make_app(index: int):
         # Each process has its own query workers: share --workers out, so that N processes do not start N times as many.
-        share = max(1, workers // processes + (1 if index < workers % processes else 0))
+        share = share_out(workers, processes, index)
         try:
             return create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
                                "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": share,
