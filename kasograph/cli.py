@@ -11,7 +11,7 @@ import click
 import pyoxigraph
 
 from .dumps import DUMP_FORMATS, format_for, serialize_dataset, write_atomically
-from .errors import InputError
+from .errors import InputError, Problem
 from .namespaces import DEFAULT_BASE
 from .output import compact, table
 from .sources import load_dataset
@@ -108,16 +108,27 @@ def build(obj: Context, source: Path | None, output: Path | None, fmt: str | Non
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--engine", type=click.Choice(["pyshacl-turbo", "pyshacl"]), envvar="KASOGRAPH_VALIDATOR",
               help="SHACL engine: pyshacl-turbo (fast) or pyshacl (the reference); the same findings  [default: pyshacl-turbo]")
+@click.option("--stored", is_flag=True, help="Check every document graph the store holds, as stored (in one process per core).")
 @click.pass_obj
-def validate(obj: Context, source: Path | None, lang: str, fmt: str, engine: str | None) -> None:
+def validate(obj: Context, source: Path | None, lang: str, fmt: str, engine: str | None, stored: bool) -> None:
     """Check a graph against the SHACL shapes (and a table's texts against its source).
 
+    Without SOURCE the bundled tables are checked; with --stored, what the store holds.
     Exits 1 when anything is a violation; warnings are shown but do not fail.
     """
-    from .validate import validate_source
+    from .validate import validate_source, validate_stored
 
+    if stored and source is not None:
+        raise click.UsageError("give SOURCE or --stored, not both")
     try:
-        report = validate_source(source, obj.base, engine)
+        if stored:
+            directory = obj.directory
+            if not directory.exists():
+                raise InputError([Problem(str(directory.path), "the store holds no documents: nothing to validate",
+                                          "tietovarastossa ei ole asiakirjoja: ei mitään tarkistettavaa")])
+            report = validate_stored(directory, engine)
+        else:
+            report = validate_source(source, obj.base, engine)
     except InputError as error:
         _fail(error)
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if fmt == "json" else report.text(lang))

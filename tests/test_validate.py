@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, QB, RDF, SKOS, XSD
@@ -176,3 +178,33 @@ def test_the_engine_is_chosen_by_name_or_setting(graph, monkeypatch):
         default_engine()
     with pytest.raises(ValueError, match="no SHACL engine 'jena'"):
         validate_graph(graph, "jena")
+
+
+def test_what_the_store_holds_is_validated_as_stored(runner, tmp_path):
+    from kasograph.cli import main
+    from tests.conftest import KASO
+
+    store = str(tmp_path / "store")
+    empty = runner.invoke(main, ["--store", store, "validate", "--stored"])
+    assert empty.exit_code == 1 and "holds no documents" in empty.output
+    assert runner.invoke(main, ["--store", store, "import", str(KASO)]).exit_code == 0
+    checked = runner.invoke(main, ["--store", store, "validate", "--stored", "--format", "json"])
+    assert checked.exit_code == 0, checked.output
+    report = json.loads(checked.output)
+    assert report["conforms"] and report["graphs"] == ["https://w3id.org/kasograph/id/graph/vantaa-kaso-2021"]
+    both = runner.invoke(main, ["--store", store, "validate", str(KASO), "--stored"])
+    assert both.exit_code == 2
+
+
+def test_a_large_store_is_validated_in_worker_processes(tmp_path):
+    from benchmarks import generate
+    from kasograph.importer import document_sources, import_documents
+    from kasograph.storage import StoreDirectory
+    from kasograph.validate import validate_stored
+
+    out = tmp_path / "docs"
+    assert generate.main([str(out), "--quiet", "--goals", "60", "--cities", "1", "--divisions", "2", "--years", "3"]) == 0
+    directory = StoreDirectory(tmp_path / "store")
+    imported = import_documents(document_sources([out]), directory)
+    report = validate_stored(directory, jobs=2)
+    assert report.conforms and report.graphs == sorted(d.graph for d in imported.documents)

@@ -9,7 +9,6 @@ HTML works live and as a static site on any web host.
 
 from __future__ import annotations
 
-import functools
 import json
 import posixpath
 import re
@@ -77,7 +76,8 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     app.extensions["kasograph"] = data or GoalData.open(Path(app.config["DATA"]) if app.config["DATA"] else None, base,
                                                         app.config["STORE"] or None)
     app.jinja_env.globals.update(t=lambda key: i18n.TEXTS[g.lang].get(key, key), href=href, link_to=link_to,
-                                 static_href=static_href, file_href=_relative, variant_href=variant_href, show=show)
+                                 static_href=static_href, file_href=_relative, variant_href=variant_href, show=show,
+                                 link=link, status_badge=status_badge)
     app.jinja_env.filters["jsonld"] = lambda data: Markup(data.decode("utf-8").replace("</", "<\\/"))
 
     @app.before_request
@@ -311,10 +311,18 @@ def _relative(target: str) -> str:
     return name if up == "." else f"{up}/{name}"
 
 
-@functools.lru_cache(maxsize=4096)
 def _relative_folder(folder: str, start: str) -> str:
-    """posixpath.relpath of a folder: a page has dozens of links into a few folders, and relpath costs 20 µs."""
-    return posixpath.relpath(folder, start)
+    """posixpath.relpath for the viewer's own paths (relative, normalised, no '..'): a page has dozens of
+    links, and relpath, which makes both paths absolute first, costs 20 µs a link."""
+    if folder == start:
+        return "."
+    to = [] if folder == "." else folder.split("/")
+    here = [] if start == "." else start.split("/")
+    common = 0
+    while common < min(len(to), len(here)) and to[common] == here[common]:
+        common += 1
+    parts = [".."] * (len(here) - common) + to[common:]
+    return "/".join(parts) or "."
 
 
 def href(path: str, lang: str | None = None, **params) -> str:
@@ -348,6 +356,25 @@ def link_to(iri: str) -> str | None:
     if path in goal_data().source_texts_paths():
         return _relative(path)
     return href(path)
+
+
+def link(item) -> Markup:
+    """An item's label, linked to its page when the viewer has one."""
+    from markupsafe import escape
+
+    url = link_to(item.iri)
+    label = show(item.label)
+    return Markup(f'<a href="{escape(url)}">{label}</a>') if url else label
+
+
+def status_badge(status) -> Markup:
+    """A status as a coloured badge linked to the page of all goals with it; nothing without a status."""
+    from markupsafe import escape
+
+    if not status:
+        return Markup("")
+    name = escape(status.iri.rsplit("#", 1)[-1])
+    return Markup(f'<a class="status status-{name}" href="{escape(link_to(status.iri))}">{show(status.label)}</a>')
 
 
 def show(text) -> Markup:
