@@ -1,0 +1,30 @@
+"""benchmarks/pages.py on a store of the bundled document: it runs and reports every row (numbers not asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_pages_benchmark_runs_on_a_small_store(tmp_path):
+    store = tmp_path / "store"
+    imported = subprocess.run([sys.executable, "-m", "kasograph", "--store", str(store), "import", str(ROOT / "data" / "vantaa-kaso-2021")],
+                              capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    out = tmp_path / "pages.json"
+    done = subprocess.run([sys.executable, "-m", "benchmarks.pages", "--store", str(store), "--clients", "4", "--seconds", "1",
+                           "--extra-seconds", "1", "--client", "python", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(out.read_text())
+    cold, pages = report["cold_start"], report["pages"]
+    assert cold["triples"] == 672 and cold["ready_s"] > 0 and cold["memory"]["total_mib"] > 0
+    assert cold["memory"]["worker_processes"] >= 1  # the SPARQL queries started query workers
+    assert [r["page"] for r in pages["rows"]] == ["favicon (baseline)", "goal", "person", "home", "search"]
+    assert pages["goals"] == 10 and pages["persons"] == 7
+    assert all(r["requests"] > 0 and r["errors"] == 0 and r["p99_ms"] > 0 for r in pages["rows"])
+    assert "cold start" in done.stdout and "favicon (baseline)" in done.stdout
