@@ -279,10 +279,11 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
 @click.option("--workers", default=2, show_default=True, type=int,
               help="Processes that run SPARQL queries, in all (shared out among the server processes, at least one each).")
 @click.option("--allow-service", "services", multiple=True, metavar="IRI", help="A SERVICE IRI queries may call (repeatable).")
+@click.option("--no-warm-up", is_flag=True, help="Do not answer the saved questions in the background when the data is opened.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reload and tracebacks (never in production).")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str | None, threads: int, processes: int | None,
-          timeout: float, workers: int, services: tuple[str, ...], debug: bool) -> None:
+          timeout: float, workers: int, services: tuple[str, ...], no_warm_up: bool, debug: bool) -> None:
     """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
     from .web import create_app
     from .web.serving import CannotStart, default_processes, share_out
@@ -297,6 +298,7 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
             return create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
                                "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": share,
                                "SPARQL_SERVICE_ALLOWLIST": services,
+                               "SPARQL_WARM_UP": index == 0 and not no_warm_up,  # one process warms the answers all share
                                "SPARQL_MAX_PENDING": max(1, threads - 2)})  # two threads always free for pages
         except InputError as error:
             for problem in error.problems:

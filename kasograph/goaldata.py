@@ -79,6 +79,18 @@ class GoalData:
                 link_revisions(store.store, members)
         return cls(store, base, texts)
 
+    def answer_cache(self, **limits):
+        """Where answers to slow queries are kept for this data (kasograph.answers): beside the generation
+        of a store directory, in memory for data opened from files; None for a remote store, whose data
+        may change without kasograph knowing."""
+        from .answers import AnswerCache
+
+        if getattr(self.directory, "remote", False):
+            return None
+        if self.directory is not None and self.generation:
+            return AnswerCache(self.directory.answers_path(self.generation), **limits)
+        return AnswerCache(None, **limits)
+
     def explorer(self, lang: str = "fi") -> Explorer:
         return Explorer(self.store, lang, self.facts)
 

@@ -75,7 +75,8 @@ class Answer:
     media_type: str
     body: bytes
     truncated: bool = False  # only when a row limit was asked for
-    seconds: float = 0.0
+    seconds: float = 0.0  # what computing it took
+    cached: bool = False  # answered from the answers kept for this generation (kasograph.answers)
 
 
 # The words of SPARQL Update that no query may contain as keywords.
@@ -260,21 +261,49 @@ class _Worker:
     connection: object
 
 
+#: The format an answer is kept in (kasograph.answers), from which every other is made.
+KEPT_FORMATS = {"solutions": "json", "boolean": "json", "graph": "nt"}
+
+
+def from_kept(kept: Answer, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None) -> Answer:
+    """A kept answer (SPARQL JSON results, or N-Triples for a graph) in the format and row limit asked for:
+    the engine parses and writes it again, which costs a fraction of answering the query."""
+    if kept.kind == "graph":
+        if graph_format == "nt":
+            return kept
+        media, fmt = GRAPH_FORMATS[graph_format]
+        triples = pyoxigraph.parse(kept.body, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return Answer("graph", media, pyoxigraph.serialize(triples, format=fmt), seconds=kept.seconds, cached=True)
+    if select_format == "json" and (row_limit is None or kept.kind == "boolean"):
+        return kept
+    results = pyoxigraph.parse_query_results(kept.body, format=pyoxigraph.QueryResultsFormat.JSON)
+    media, fmt = SELECT_FORMATS[select_format]
+    if kept.kind == "boolean":
+        return Answer("boolean", media, results.serialize(format=fmt), seconds=kept.seconds, cached=True)
+    answer = _solutions(results, media, fmt, row_limit)
+    answer.seconds, answer.cached = kept.seconds, True
+    return answer
+
+
 @dataclass
 class QueryPool:
-    """Worker processes that answer queries with a time limit; the web process never blocks on the engine."""
+    """Worker processes that answer queries with a time limit; the web process never blocks on the engine.
+
+    With `answers` (a kasograph.answers.AnswerCache of the store's generation), an answer that took
+    long is kept, and the same query is then answered from it, in any format."""
 
     store: GoalStore
     workers: int = 2
     timeout: float = 10.0
     max_result_bytes: int | None = MAX_RESULT_BYTES  # a larger answer is refused (QueryTooLarge)
+    answers: object | None = None  # kasograph.answers.AnswerCache
+    closed: threading.Event = field(default_factory=threading.Event, init=False)  # set by close()
     _idle: queue.Queue = field(default_factory=queue.Queue, init=False)
     _data: str = field(default="", init=False)  # what workers open: the on-disk store, or an N-Quads copy
     _temporary: bool = field(default=False, init=False)
     _context: object = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _all: list = field(default_factory=list, init=False)
-    _closed: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         if self.store.path is not None:
@@ -306,6 +335,19 @@ class QueryPool:
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
             timeout: float | None = None) -> Answer:
         """Run a checked query; raise QuerySyntaxError, QueryTimeout or QueryFailed when it cannot be answered."""
+        key = None
+        if self.answers is not None:
+            key = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [])
+            kept = self.answers.get(key)
+            if kept is not None:
+                return from_kept(kept, select_format, graph_format, row_limit)
+        answer = self._run(sparql, select_format, graph_format, row_limit, default_graph, named_graphs, timeout)
+        if key is not None and row_limit is None and (select_format if answer.kind != "graph" else graph_format) == KEPT_FORMATS[answer.kind]:
+            self.answers.put(key, answer)
+        return answer
+
+    def _run(self, sparql: str, select_format: str, graph_format: str, row_limit: int | None,
+             default_graph: list[str] | None, named_graphs: list[str] | None, timeout: float | None) -> Answer:
         limit = self.timeout if timeout is None else timeout
         started = time.monotonic()
         try:
@@ -352,13 +394,13 @@ class QueryPool:
                     self._all.remove(worker)
 
         def start() -> None:
-            if self._closed:
+            if self.closed.is_set():
                 return
             try:
                 replacement = self._start()
             except (RuntimeError, OSError, EOFError):
                 return  # the pool is closing (its data file is gone) or the machine is out of processes
-            if self._closed:
+            if self.closed.is_set():
                 replacement.process.kill()
             else:
                 self._idle.put(replacement)
@@ -366,7 +408,7 @@ class QueryPool:
         threading.Thread(target=start, daemon=True).start()
 
     def close(self) -> None:
-        self._closed = True
+        self.closed.set()
         with self._lock:
             workers, self._all = list(self._all), []
         for worker in workers:

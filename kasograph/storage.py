@@ -16,6 +16,7 @@ at a time holds `lock` (an OS file lock, released if the writer dies).
       generations/00000007/        an Oxigraph store (never written after it is published)
       generations/00000007.json    its manifest: the documents, when they were imported, from what
       texts/<sha256>.txt           documents' verbatim source texts, by content
+      answers/00000007/            answers kept for that generation (kasograph.answers), removed with it
 """
 
 from __future__ import annotations
@@ -119,6 +120,10 @@ class StoreDirectory:
     def generation_path(self, name: str) -> Path:
         return self.path / "generations" / name
 
+    def answers_path(self, name: str) -> Path:
+        """Where the answers kept for a generation live (kasograph.answers)."""
+        return self.path / "answers" / name
+
     def manifest(self, name: str | None = None) -> Manifest:
         name = name or self.current()
         if name is None:
@@ -194,14 +199,17 @@ class StoreDirectory:
             shutil.rmtree(scratch, ignore_errors=True)
         for name in self._generations():
             if current is None or int(name) > int(current):
-                shutil.rmtree(self.generation_path(name), ignore_errors=True)
-                (self.path / "generations" / f"{name}.json").unlink(missing_ok=True)
+                self._remove(name)
 
     def _remove_old(self, current: str) -> None:
         older = [n for n in self._generations() if int(n) < int(current)]
         for name in older[:-(KEEP_GENERATIONS - 1)] if KEEP_GENERATIONS > 1 else older:
-            shutil.rmtree(self.generation_path(name), ignore_errors=True)
-            (self.path / "generations" / f"{name}.json").unlink(missing_ok=True)
+            self._remove(name)
+
+    def _remove(self, name: str) -> None:
+        shutil.rmtree(self.generation_path(name), ignore_errors=True)
+        (self.path / "generations" / f"{name}.json").unlink(missing_ok=True)
+        shutil.rmtree(self.answers_path(name), ignore_errors=True)
 
 
 def now() -> str:

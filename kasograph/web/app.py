@@ -45,6 +45,9 @@ DEFAULTS = {
     "SPARQL_SERVICE_ALLOWLIST": (),  # SERVICE IRIs a query may call; none by default
     "SPARQL_MAX_RESULT_BYTES": 50_000_000,  # the largest answer (serialised) a query may have; larger: 400
     "SPARQL_MAX_PENDING": 6,  # queries held at once (running or waiting for a worker); `serve` sets --threads - 2
+    "SPARQL_ANSWERS_MIN_SECONDS": 0.2,  # answers that took this long are kept for the generation; None: none kept
+    "SPARQL_ANSWERS_MAX_BYTES": 512 * 1024 * 1024,  # at most this much kept per generation
+    "SPARQL_WARM_UP": False,  # answer the saved questions in the background when data is opened; `serve` turns it on
 }
 #: Sent with every response. The pages use no inline script or style (JSON-LD data blocks are not
 #: scripts to CSP), no other origin, and are never framed.
@@ -140,6 +143,8 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
         offered = ", ".join(["text/html", *[f.media_type for f in RESOURCE_FORMATS]])
         return Response(f"406 Not Acceptable: this resource is available as {offered}.\n", 406, mimetype="text/plain")
 
+    if app.config["SPARQL_WARM_UP"]:
+        sparql_views.warm_up(app)
     return app
 
 
@@ -167,6 +172,8 @@ def _follow_imports(app: Flask) -> None:
         old = app.extensions.pop("kasograph_pool", None)
     if old is not None:
         threading.Timer(app.config["SPARQL_TIMEOUT"] + 1, old.close).start()
+    if app.config["SPARQL_WARM_UP"]:
+        sparql_views.warm_up(app)
 
 
 def goal_data() -> GoalData:

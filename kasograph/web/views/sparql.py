@@ -41,11 +41,29 @@ def pool() -> QueryPool:
             app.extensions["kasograph_pool"] = RemoteQueryPool(store, timeout=app.config["SPARQL_TIMEOUT"],
                                                                max_result_bytes=app.config.get("SPARQL_MAX_RESULT_BYTES"))
         if "kasograph_pool" not in app.extensions:
-            workers = QueryPool(app.extensions["kasograph"].store, workers=app.config["SPARQL_WORKERS"],
-                                timeout=app.config["SPARQL_TIMEOUT"], max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"])
+            data, kept = app.extensions["kasograph"], app.config["SPARQL_ANSWERS_MIN_SECONDS"]
+            answers = data.answer_cache(min_seconds=kept, max_bytes=app.config["SPARQL_ANSWERS_MAX_BYTES"]) if kept is not None else None
+            workers = QueryPool(data.store, workers=app.config["SPARQL_WORKERS"], timeout=app.config["SPARQL_TIMEOUT"],
+                                max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"], answers=answers)
             atexit.register(workers.close)
             app.extensions["kasograph_pool"] = workers
+            if app.config["SPARQL_WARM_UP"] and answers is not None:
+                from ...answers import warm
+
+                threading.Thread(target=warm, args=(workers.run,), kwargs={"stop": workers.closed},
+                                 name="kasograph-warm-up", daemon=True).start()
     return app.extensions["kasograph_pool"]
+
+
+def warm_up(app) -> None:
+    """Start the query workers in the background, which then answer the saved questions one after
+    another (kasograph.answers.warm): the first visitor of a question finds its answer kept."""
+
+    def start() -> None:
+        with app.app_context():
+            pool()
+
+    threading.Thread(target=start, name="kasograph-pool-start", daemon=True).start()
 
 
 class QueryBusy(QueryTimeout):
@@ -224,6 +242,7 @@ def run_for_page(query: str) -> dict:
         result["error"] = f"{type(error).__name__.replace('Query', '')}: {error}"
         return result
     result["seconds"] = answer.seconds
+    result["cached"] = answer.cached
     if answer.kind == "graph":
         result["graph"] = answer.body.decode("utf-8")
         return result
