@@ -1,6 +1,7 @@
 """Time `kasograph import` end to end and by step, against pyoxigraph bulk-loading the same triples.
 
     python -m benchmarks.importing [--goals 5000] [--repeat 3] [--series 20] [--series-goals 12] [--json FILE]
+    python -m benchmarks.importing --size 1m [--repeat 3] [--json FILE]
 
 `kasograph.importer.import_document` reads a document folder, builds its graph,
 validates it with pyshacl and stores it in a store directory (a new Oxigraph
@@ -23,6 +24,15 @@ pyshacl. Each time is given in wall-clock seconds and in this process's CPU
 seconds: on a machine shared with other work the wall clock is inflated and
 the CPU time is not (the import runs in one thread; pyoxigraph's bulk load
 may use more, so its CPU time can exceed its wall time).
+
+The suite (`python -m benchmarks --stages import`) times instead what a
+steward does with a year's tables of every city: `measure_batch`, one
+`import_documents` of every generated document of a size into a fresh store
+directory (read, build and validate in worker processes, a pipelined bulk load
+into one generation), against pyoxigraph bulk-loading the same quads (the
+resulting store dumped as N-Quads: every document's graph, the vocabulary and
+the union) into a fresh on-disk store; and `measure_next_year`, one more
+document imported into the store of that size. `--size` runs those here.
 """
 
 from __future__ import annotations
@@ -87,16 +97,19 @@ def ntriples(folder: Path) -> list[tuple[str, bytes]]:
             for name in (graph, VOCABULARY_GRAPH)]
 
 
-def bulk_load(store: pyoxigraph.Store, graphs: list[tuple[str, bytes]]) -> None:
+def bulk_load(store: pyoxigraph.Store, graphs: list[tuple[str, bytes]], union: bool = False) -> None:
+    """Each graph's N-Triples into its named graph (and, with `union`, the first once more into the default graph)."""
     for name, data in graphs:
         store.bulk_load(data, pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(name))
+    if union and graphs:
+        store.bulk_load(graphs[0][1], pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.DefaultGraph())
 
 
-def timed_bulk_load(graphs: list[tuple[str, bytes]], path: Path) -> tuple[float, float]:
+def timed_bulk_load(graphs: list[tuple[str, bytes]], path: Path, union: bool = False) -> tuple[float, float]:
     """Open a fresh on-disk store, bulk-load the triples, flush and close it: (wall, CPU) seconds."""
     started = clocks()
     store = pyoxigraph.Store(str(path))
-    bulk_load(store, graphs)
+    bulk_load(store, graphs, union)
     store.flush()
     del store
     ended = clocks()
@@ -180,6 +193,117 @@ def measure_series(folders: list[Path], repeat: int, scratch: Path) -> dict:
             "store_step_per_document_s": [round(x, 3) for x in store_each],
             "steps_s": {k: round(v, 3) for k, v in steps.items()},
             "baseline_s": round(baseline, 3), "ratio_total_to_baseline": round(total / baseline, 1) if baseline else None}
+
+
+# The suite's import stage: every document of a size as one import ------------------------------------
+#: The target for a whole import, validation included, at about 5M triples.
+TARGET_TRIPLES_PER_S = 50_000
+
+
+def timed_batch(tables: Path, store: Path) -> dict:
+    """One `import_documents` of every document folder under `tables` into a fresh store directory:
+    wall and CPU seconds (this process and the worker processes, which end inside the import)."""
+    from kasograph.importer import document_sources, import_documents
+
+    from .common import timed
+
+    sources = document_sources([tables])
+    with timed() as clock:
+        result = import_documents(sources, StoreDirectory(store), DEFAULT_BASE)
+    return {"wall_s": clock.wall_s, "cpu_s": clock.cpu_s, "steps_s": dict(result.steps), "documents": len(result.documents),
+            "triples": result.triples, "library_seconds": result.seconds}
+
+
+def dump_quads(store: Path, out: Path) -> int:
+    """The published generation of a store directory as N-Quads (the documents' graphs, the vocabulary
+    and the union in the default graph): what the baseline bulk-loads. Returns the number of quads."""
+    _, oxigraph = StoreDirectory(store).open()
+    oxigraph.dump(str(out), format=pyoxigraph.RdfFormat.N_QUADS)
+    quads = len(oxigraph)
+    del oxigraph
+    return quads
+
+
+def timed_bulk_load_file(nquads: Path, target: Path) -> tuple[float, float]:
+    """pyoxigraph bulk-loads an N-Quads file into a fresh on-disk store, flushed and closed: (wall, CPU) s.
+    Its loader runs on several threads, so the CPU time may exceed the wall time."""
+    from .common import timed
+
+    with timed() as clock:
+        store = pyoxigraph.Store(str(target))
+        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+    return clock.wall_s, clock.cpu_s
+
+
+def measure_batch(tables: Path, repeat: int, scratch: Path, keep: Path | None = None) -> dict:
+    """`repeat` imports of every document under `tables`, each into a fresh store directory, and as
+    many baseline bulk loads of the same quads; medians. The last store is moved to `keep`."""
+    from .common import median, rounded
+
+    runs, baselines, quads = [], [], 0
+    nquads = scratch / "baseline.nq"
+    for n in range(repeat):
+        store = scratch / f"batch-store-{n}"
+        runs.append(timed_batch(tables, store))
+        if n == 0:
+            quads = dump_quads(store, nquads)
+        if keep is not None and n == repeat - 1:
+            _move(store, keep)  # the store of this size, for the stages that follow
+        else:
+            shutil.rmtree(store, ignore_errors=True)
+        target = scratch / f"batch-bulk-{n}"
+        baselines.append(timed_bulk_load_file(nquads, target))
+        shutil.rmtree(target, ignore_errors=True)
+        print(f"    import run {n + 1}/{repeat}: {runs[-1]['wall_s']:.2f} s ({runs[-1]['cpu_s']:.2f} s CPU), "
+              f"baseline bulk load {baselines[-1][0]:.2f} s ({baselines[-1][1]:.2f} s CPU)", flush=True)
+    nquads.unlink(missing_ok=True)
+    triples = runs[0]["triples"]
+    wall, cpu = median([r["wall_s"] for r in runs]), median([r["cpu_s"] for r in runs])
+    base_wall, base_cpu = median([b[0] for b in baselines]), median([b[1] for b in baselines])
+    steps = {name: rounded(median([r["steps_s"].get(name, 0.0) for r in runs])) for name in runs[0]["steps_s"]}
+    rate = triples / wall
+    return {
+        "documents": runs[0]["documents"], "triples": triples, "quads_loaded_by_baseline": quads, "runs": repeat,
+        "wall_s": rounded(wall), "cpu_s": rounded(cpu), "steps_s": steps,
+        "triples_per_s": round(rate), "triples_per_cpu_s": round(triples / cpu) if cpu else None,
+        "baseline_wall_s": rounded(base_wall), "baseline_cpu_s": rounded(base_cpu),
+        "baseline_triples_per_s": round(triples / base_wall) if base_wall else None,
+        "ratio_wall": rounded(wall / base_wall, 2) if base_wall else None,
+        "ratio_cpu": rounded(cpu / base_cpu, 2) if base_cpu else None,
+        "target_triples_per_s": TARGET_TRIPLES_PER_S, "target_met": rate >= TARGET_TRIPLES_PER_S,
+        "target_factor": rounded(rate / TARGET_TRIPLES_PER_S, 2),
+        "all_wall_s": [rounded(r["wall_s"]) for r in runs], "all_cpu_s": [rounded(r["cpu_s"]) for r in runs],
+        "all_baseline_wall_s": [rounded(b[0]) for b in baselines],
+    }
+
+
+def _move(store: Path, keep: Path) -> None:
+    shutil.rmtree(keep, ignore_errors=True)
+    shutil.move(str(store), keep)
+
+
+def measure_next_year(store: Path, folder: Path, repeat: int, scratch: Path) -> dict:
+    """The steward's yearly step at this size: one document imported into the store (here: a document
+    it holds, imported again, which replaces it — the same work as a new year's table: a new generation
+    checkpointed from the current one, the document bulk-loaded, its division's years relinked), against
+    pyoxigraph bulk-loading that document's graph and its union copy into a fresh on-disk store."""
+    from .common import median, rounded, timed
+
+    graphs = ntriples(folder)
+    runs, baselines = [], []
+    for n in range(repeat):
+        with timed() as clock:
+            result = import_document(folder, StoreDirectory(store), DEFAULT_BASE)
+        runs.append((clock.wall_s, clock.cpu_s))
+        target = scratch / f"next-year-bulk-{n}"
+        baselines.append(timed_bulk_load(graphs, target, union=True))
+        shutil.rmtree(target, ignore_errors=True)
+    wall, base = median([r[0] for r in runs]), median([b[0] for b in baselines])
+    return {"document": folder.name, "triples": result.document.triples, "runs": repeat, "wall_s": rounded(wall),
+            "cpu_s": rounded(median([r[1] for r in runs])), "baseline_wall_s": rounded(base),
+            "ratio_wall": rounded(wall / base, 1) if base else None, "all_wall_s": [rounded(r[0]) for r in runs]}
 
 
 def machine() -> dict:

@@ -512,9 +512,13 @@ def _pairs(manifest: Manifest, touched: set[tuple[str, str, int]]) -> list[tuple
     for city, division, year in touched:
         if year:
             years.setdefault((city, division), set()).add(year)
+    series: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for d in manifest.documents.values():  # every division's years at once: one pass, however many divisions
+        if d.year and (d.city, d.division) in years:
+            series.setdefault((d.city, d.division), []).append((d.year, d.graph))
     pairs = []
-    for (city, division), around in sorted(years.items()):
-        pairs.extend(_spanning(sorted(_series(manifest, city, division)), around))
+    for division, around in sorted(years.items()):
+        pairs.extend(_spanning(sorted(series.get(division, [])), around))
     return pairs
 
 
