@@ -11,10 +11,10 @@ contains it.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from array import array
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -45,9 +45,16 @@ class Hit:
     snippet: str = ""
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _stemmer():
-    return snowballstemmer.stemmer("finnish")
+    """This thread's Finnish stemmer: a Snowball stemmer keeps the word it works on in itself, so two
+    threads sharing one corrupt each other's words (wrong stems, IndexError: 500s under load)."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("finnish")
+    return stemmer
 
 
 def words(text: str) -> list[str]:

@@ -202,3 +202,36 @@ def test_search_index_counts_a_theme_once_however_many_goals_it_has(app):
     assert list(index.entry_iri).count(theme) == 2
     [hit] = [h for h in index.search("asukkaiden") if h.iri.endswith("edistamme-asukkaiden-hyvinvointia")]
     assert "asukkaiden" in hit.snippet.casefold()  # the snippet's text comes back from the store
+
+
+def test_searches_on_many_threads_at_once_get_the_same_stems():
+    """A Snowball stemmer keeps its word in itself: one shared by the server's threads gave wrong stems and
+    IndexErrors (500s) under concurrent searches. Each thread has its own."""
+    import sys
+    import threading
+
+    from kasograph import search
+
+    text = " ".join(["mielenterveysosaamista", "huoltajien", "opintopolkuja", "kehittämisryhmä", "oppivelvollisuuden"] * 40)
+    expected = search.stems(text)
+    failures = []
+
+    def work():
+        for _ in range(100):
+            try:
+                if search.stems(text) != expected:
+                    failures.append("wrong stems")
+            except Exception as error:  # noqa: BLE001 - any failure is the finding
+                failures.append(type(error).__name__)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, as a busy server does
+    try:
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
