@@ -184,9 +184,9 @@ def import_document(source: Path | Document, directory: StoreDirectory, base: st
     prepared = prepare(source, base, progress=progress, engine=engine, **options)
     say("storing")
     if getattr(directory, "remote", False):
-        from .remote import import_prepared
+        from .remote import import_batch
 
-        stored, replaced = import_prepared(prepared, directory, say)
+        [(stored, replaced)] = import_batch([prepared], directory, lambda p: p.ntriples, say)
         return ImportResult(stored, replaced, time.perf_counter() - started, prepared.warnings)
     manifest, replaced_ids = store_prepared([prepared], directory)
     return ImportResult(manifest.documents[prepared.info.id], prepared.info.id in replaced_ids,
@@ -373,7 +373,8 @@ def _import_local(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int
                 say("storing")
                 if not failures:
                     _record(prepared, manifest, directory, replaced)
-                    links = _year_links(store, prepared, manifest)
+                    current = GoalStore(store)
+                    links = _year_links(lambda graph: goal_states(current, graph), prepared, manifest)
                     new = {p.graph for p in prepared}
                     for graph, pairs in links.items():  # a new graph's links go in with it
                         if graph in new:
@@ -407,16 +408,21 @@ def _record(prepared: list[Prepared], manifest: Manifest, directory: StoreDirect
         p.replaced = old  # the version it replaced, for relinking its old place in its division
 
 
-def _year_links(store: pyoxigraph.Store, prepared: list[Prepared], manifest: Manifest) -> dict[str, list[tuple[str, str]]]:
+def _year_links(stored_states: Callable[[str], list[GoalState]], prepared: list[Prepared],
+                manifest: Manifest) -> dict[str, list[tuple[str, str]]]:
     """The revision links of every pair of consecutive years that the import changed, by the later
-    graph: the imported documents' goals as prepared, the others' read from the store (which the
-    loader does not touch: it writes only the imported documents' graphs)."""
-    by_graph = {p.graph: p for p in prepared}
+    graph: the imported documents' goals as prepared, the others' from `stored_states` (for a store
+    directory read from the new generation, where the loader writes only the imported graphs)."""
     touched = {(p.info.city, p.info.division, p.info.year) for p in prepared}
     touched |= {(p.replaced.city, p.replaced.division, p.replaced.year) for p in prepared if p.replaced}
-    stored = GoalStore(store)
-    return _links(_pairs(manifest, touched),
-                  lambda graph: by_graph[graph].goals if graph in by_graph else goal_states(stored, graph))
+    by_graph = {p.graph: p for p in prepared}
+    return _relinked(lambda graph: by_graph[graph].goals if graph in by_graph else stored_states(graph), manifest, touched)
+
+
+def _relinked(states: Callable[[str], list[GoalState]], manifest: Manifest,
+              touched: set[tuple[str, str, int]]) -> dict[str, list[tuple[str, str]]]:
+    """The links of the pairs of years that a change at `touched` (city, division, year) affects."""
+    return _links(_pairs(manifest, touched), states)
 
 
 def _revision_ntriples(pairs: list[tuple[str, str]]) -> bytes:
@@ -431,8 +437,8 @@ def _duplicate(prepared: Prepared, first: str) -> Failure:
 
 def _import_remote(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int, remote, say) -> list[tuple[StoredDocument, bool]]:
     """On a SPARQL server: everything is read, built and validated first (spooled to a file meanwhile),
-    then stored one document after another, each in its own update (see kasograph.remote)."""
-    from .remote import import_prepared
+    then stored a chunk of documents at a time (see kasograph.remote.import_batch)."""
+    from .remote import import_batch
 
     failures: list[Failure] = []
     prepared: list[Prepared] = []
@@ -451,14 +457,10 @@ def _import_remote(outcomes: Iterable[tuple[str, Prepared | Failure]], total: in
                 prepared.append(outcome)
         if failures:
             raise ImportFailed(failures, total)
-        say("storing")
-        stored = []
-        for p in prepared:
-            p.ntriples = spool.ntriples(p.graph)
-            stored.append(import_prepared(p, remote, say))
-            p.ntriples = b""
-        spool.close()
-    return stored
+        try:
+            return import_batch(prepared, remote, lambda p: spool.ntriples(p.graph), say)
+        finally:
+            spool.close()
 
 
 @lru_cache(maxsize=1)

@@ -17,18 +17,22 @@ store does in-process is done here over HTTP:
   year, triples, when and from what it was imported, and the verbatim source text.
 
 Atomicity. A server gives no generations, so the writes are ordered to make a
-failed import leave the old document: the table is read, built and validated
-first; then the new graph is PUT into a *staging* graph
-(`{base}graph/staging/{id}/…`), which nothing reads as data; then one SPARQL
-update — one transaction on Oxigraph, whose updates are atomic — takes the old
-version's triples out of the union, swaps the staged graph in, adds its triples to
-the union, relinks the division's years (`prov:wasRevisionOf`) and rewrites the
-catalogue entry. A failure before that update leaves the store as it was (but
-for the staging graph, dropped on the way out or replaced by the next import); a
-server that does not run an update as one transaction could stop midway, and the
-import must then be run again. The window: between the PUT and the update the
-staging graph is visible to queries that name graphs (`GRAPH ?g`). There is no
-lock across machines: run one import at a time.
+failed import leave the old documents: every table is read, built and validated
+first; then, a chunk of documents at a time (about 16 MB of N-Triples), each
+document's graph is PUT — a new document's straight into its graph, a new version
+of a stored one into a *staging* graph (`{base}graph/staging/{id}/…`), which
+nothing reads as data — and one SPARQL update (one transaction on Oxigraph, whose
+updates are atomic) takes the old versions' triples out of the union, swaps the
+staged graphs in, adds the documents' triples to the union, relinks the divisions'
+years (`prov:wasRevisionOf`) and writes the catalogue entries. A failure before a
+chunk's update leaves the store as that chunk found it (the graphs it PUT are
+dropped on the way out; a new document's graph is not in the union nor in the
+catalogue until the update); chunks before it stay stored, so an import of many
+documents that fails midway is run again (documents already stored are
+replaced). A server that does not run an update as one transaction could stop
+midway, and the import must then be run again. The window: between the PUT and
+the update the graphs PUT are visible to queries that name graphs (`GRAPH ?g`).
+There is no lock across machines: run one import at a time.
 """
 
 from __future__ import annotations
@@ -606,67 +610,84 @@ class RemoteGoalStore(GoalStore):
 
 
 # Imports and removals ----------------------------------------------------------------------------------
-def series_links(remote: RemoteStore, series: list[tuple[int, str]], local: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """The revision links of a division's documents, year after year, as `link_revisions` makes them:
-    the goals are paired here, on a copy of the series' graphs (`local`: graphs not yet on the server,
-    as N-Triples). Returns, for every graph of the series, the links it holds."""
-    from .compare import revision_links
-
-    series = sorted(series)
-    links: dict[str, list[tuple[str, str]]] = {graph: [] for _, graph in series}
-    if len(series) < 2:
-        return links
-    holder = pyoxigraph.Store()
-    for _, graph in series:
-        data = local[graph].encode("utf-8") if graph in local else remote.graph_ntriples(graph)
-        holder.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph))
-    goals = GoalStore(holder)
-    for (_, earlier), (_, later) in zip(series, series[1:]):
-        links[later] = revision_links(goals, earlier, later)
-    return links
+#: An import sends this much N-Triples at most before one update puts those documents in place.
+IMPORT_CHUNK_BYTES = 16 * 1024 * 1024
 
 
-def import_prepared(prepared, remote: RemoteStore, say) -> tuple[StoredDocument, bool]:
-    """Store a read, built and validated document (`kasograph.importer.Prepared`; see the module's
-    docstring for the order of writes)."""
-    from .importer import _series, _vocabulary_ntriples
+def import_batch(prepared: list, remote: RemoteStore, ntriples, say) -> list[tuple[StoredDocument, bool]]:
+    """Store read, built and validated documents (`kasograph.importer.Prepared`; `ntriples(p)` gives each
+    one's graph) in the order the module's docstring gives: each document's graph is PUT into a staging
+    graph, then one update per chunk of documents swaps them in, relinks the years and writes their
+    catalogue entries. Returns (stored document, whether it replaced one) for each."""
+    from .importer import _vocabulary_ntriples, _year_links
     from .storage import now
 
     remote._writable()
-    info = prepared.info
-    if info.id == "catalogue":
-        raise InputError([Problem(str(prepared.source_name), "a document may not be called 'catalogue' in a remote store: "
-                                  "that name is the catalogue's graph (give --id)",
-                                  "etätietovarastossa asiakirjan tunnus ei voi olla 'catalogue' (anna --id)")])
-    graph = prepared.graph
+    for p in prepared:
+        if p.info.id == "catalogue":
+            raise InputError([Problem(str(p.source_name), "a document may not be called 'catalogue' in a remote store: "
+                                      "that name is the catalogue's graph (give --id)",
+                                      "etätietovarastossa asiakirjan tunnus ei voi olla 'catalogue' (anna --id)")])
     say("storing")
-    manifest = remote.manifest()
-    replaced = info.id in manifest.documents
-    stored = StoredDocument(
-        id=info.id, graph=graph, title=info.title, year=info.year, triples=prepared.triples,
-        imported_at=now(), source=prepared.source_name, source_text=prepared.source_text_iri,
-        text_file=None, city=info.city, division=info.division)
-    manifest.documents[info.id] = stored
-    document_triples = prepared.ntriples.decode("utf-8")
-    vocabulary_triples = _vocabulary_ntriples().decode("utf-8")
-    links = series_links(remote, _series(manifest, info.city, info.division), {graph: document_triples})
-    staged, staged_vocabulary = remote.staging(info.id, "document"), remote.staging(info.id, "vocabulary")
-    try:
-        remote.put_graph(staged, document_triples)
-        remote.put_graph(staged_vocabulary, vocabulary_triples)
-        operations = remote.swap_in(graph, staged) + remote.swap_in(VOCABULARY_GRAPH, staged_vocabulary)
-        operations += remote.relink(links)
-        operations += remote.catalogue_entry(stored, info.id, prepared.dataset_iri, prepared.source_text)
-        remote.update(" ;\n".join(operations))
-    except BaseException:
-        remote.drop_quietly([staged, staged_vocabulary])
-        raise
-    return stored, replaced
+    manifest = remote.manifest()  # once: it grows with the store
+    results = []
+    for p in prepared:
+        p.replaced = manifest.documents.get(p.info.id)
+        stored = StoredDocument(
+            id=p.info.id, graph=p.graph, title=p.info.title, year=p.info.year, triples=p.triples,
+            imported_at=now(), source=p.source_name, source_text=p.source_text_iri,
+            text_file=None, city=p.info.city, division=p.info.division)
+        manifest.documents[p.info.id] = stored
+        results.append((stored, p.replaced is not None))
+    links = _year_links(lambda graph: _stored_goal_states(remote, graph), prepared, manifest)
+    chunks, chunk, size = [], [], 0
+    for p, result in zip(prepared, results):
+        chunk.append((p, result[0]))
+        size += p.triples * 150  # about the bytes of a triple in N-Triples
+        if size >= IMPORT_CHUNK_BYTES:
+            chunks.append(chunk)
+            chunk, size = [], 0
+    if chunk:
+        chunks.append(chunk)
+    in_batch = {p.graph for p in prepared}
+    for index, chunk in enumerate(chunks):
+        staged = []
+        try:
+            operations = []
+            if index == 0:
+                staged.append(remote.staging(chunk[0][0].info.id, "vocabulary"))
+                remote.put_graph(staged[-1], _vocabulary_ntriples().decode("utf-8"))
+                operations += remote.swap_in(VOCABULARY_GRAPH, staged[-1])
+            for p, stored in chunk:
+                if p.replaced is None:  # a new document goes straight to its graph; the update adds it to the union
+                    staged.append(p.graph)
+                    remote.put_graph(p.graph, ntriples(p).decode("utf-8"))
+                    operations.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{p.graph}> {{ ?s ?p ?o }} }}")
+                    continue
+                staged.append(remote.staging(p.info.id, "document"))
+                remote.put_graph(staged[-1], ntriples(p).decode("utf-8"))
+                operations += remote.swap_in(p.graph, staged[-1])
+            operations += remote.relink({p.graph: links[p.graph] for p, _ in chunk if p.graph in links})
+            if index == len(chunks) - 1:  # the stored years next to the imported ones, once all are in place
+                operations += remote.relink({graph: pairs for graph, pairs in links.items() if graph not in in_batch})
+            for p, stored in chunk:
+                operations += remote.catalogue_entry(stored, p.info.id, p.dataset_iri, p.source_text)
+            remote.update(" ;\n".join(operations))
+        except BaseException:
+            remote.drop_quietly(staged)
+            raise
+    return results
+
+
+def _stored_goal_states(remote: RemoteStore, graph: str):
+    from .importer import _goal_states
+
+    return _goal_states(remote.graph_ntriples(graph), graph)
 
 
 def remove_remote(remote: RemoteStore, document_id: str) -> StoredDocument:
     """Take a document's graph, its triples in the union and its catalogue entry out, in one update."""
-    from .importer import _series
+    from .importer import _relinked
 
     remote._writable()
     manifest = remote.manifest()
@@ -675,7 +696,7 @@ def remove_remote(remote: RemoteStore, document_id: str) -> StoredDocument:
         raise InputError([Problem(remote.path, f"no document {document_id!r} in the store (stored: {known})",
                                   f"tietovarastossa ei ole asiakirjaa {document_id!r} (tallennettu: {known})")])
     stored = manifest.documents.pop(document_id)
-    links = series_links(remote, _series(manifest, stored.city, stored.division), {})
+    links = _relinked(lambda graph: _stored_goal_states(remote, graph), manifest, {(stored.city, stored.division, stored.year)})
     operations = [f"""DELETE {{ GRAPH ?g {{ ?later prov:wasRevisionOf ?goal }} ?later prov:wasRevisionOf ?goal }}
 WHERE {{ GRAPH <{stored.graph}> {{ ?goal a kg:Goal }} GRAPH ?g {{ ?later prov:wasRevisionOf ?goal }} }}"""]
     operations += remote.take_out(stored.graph) + remote.relink(links) + remote.catalogue_entry(None, document_id, None, None)
