@@ -28,6 +28,9 @@ from pathlib import Path
 
 MIN_SECONDS = 0.2
 MAX_BYTES = 512 * 1024 * 1024
+#: Seconds a saved question may take while warming: far past a visitor's limit, since nobody waits for it
+#: (at 5M triples the heaviest take 10-20 s on the on-disk store, past the endpoint's 10 s).
+WARM_TIMEOUT = 600.0
 
 
 class AnswerCache:
@@ -93,7 +96,7 @@ class AnswerCache:
         return self._size
 
 
-def warm(run, questions=None, stop: threading.Event | None = None) -> dict[str, float]:
+def warm(run, questions=None, stop: threading.Event | None = None, timeout: float = WARM_TIMEOUT) -> dict[str, float]:
     """Ask every saved question with its default parameters through `run` (a query pool's `run`, which
     keeps what is slow), one after another; returns the seconds each took. Stops early if `stop` is set."""
     from . import saved
@@ -106,7 +109,7 @@ def warm(run, questions=None, stop: threading.Event | None = None) -> dict[str, 
         values = {p.name: p.default for p in question.parameters}
         sparql = bind_parameters(question.sparql, values) if values else question.sparql
         try:
-            took[question.name] = run(sparql, select_format="json").seconds
+            took[question.name] = run(sparql, select_format="json", timeout=timeout).seconds
         except Exception:  # noqa: BLE001 - a question that cannot be answered now is answered when asked
             continue
     return took
