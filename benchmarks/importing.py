@@ -329,15 +329,27 @@ def print_row(row: dict) -> None:
           f"store step / baseline {row['ratio_store_to_baseline']}×")
 
 
-def main() -> None:
+def suite_stage(args: argparse.Namespace) -> int:
+    """`python -m benchmarks --size SIZE --stages import`, with this module's --repeat and --json."""
+    from .__main__ import main as suite
+
+    return suite(["--size", args.size, "--stages", "import", "--repeat", str(args.repeat)]
+                 + (["--json", args.json] if args.json else []))
+
+
+def main() -> int | None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--goals", type=int, default=5000, help="goals of the generated one-document table (0: skip)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--series", type=int, default=20, help="documents imported one after another (0: skip)")
     parser.add_argument("--series-goals", type=int, default=12, help="goals of each document of the series")
     parser.add_argument("--seed", type=int, default=generate.SEED)
+    parser.add_argument("--size", help="instead: the suite's import stage at this size (10k, 100k, 1m, 5m, 10m): "
+                        "every generated document as one import, against a bulk load")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
+    if args.size:
+        return suite_stage(args)
     about = machine()
     print(f"kasograph import: {about['cores']} cores, {about['machine']}, Python {about['python']}, "
           f"pyoxigraph {about['pyoxigraph']}, rdflib {about['rdflib']}, pyshacl {about['pyshacl']}", flush=True)
