@@ -71,8 +71,8 @@ class AnswerCache:
         return Answer(head["kind"], head["media_type"], body, head["truncated"], head["seconds"], cached=True)
 
     def put(self, key: str, answer) -> bool:
-        """Keep an answer if it was slow enough and there is room; whether it was kept."""
-        if answer.seconds < self.min_seconds or getattr(answer, "cached", False):
+        """Keep an answer if it was slow enough to compute and there is room; whether it was kept."""
+        if answer.seconds < self.min_seconds:
             return False
         head = {k: v for k, v in asdict(answer).items() if k not in ("body", "cached")}
         with self._lock:

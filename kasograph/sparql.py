@@ -335,12 +335,22 @@ class QueryPool:
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
             timeout: float | None = None) -> Answer:
         """Run a checked query; raise QuerySyntaxError, QueryTimeout or QueryFailed when it cannot be answered."""
-        key = None
+        key = exact = None
         if self.answers is not None:
+            # The answer is kept in one format (`key`); a copy made in another is kept too (`exact`), so that
+            # a large CSV download is not written again from the JSON each time.
             key = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [])
+            exact = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [],
+                                     formats=[select_format, graph_format], row_limit=row_limit)
+            kept = self.answers.get(exact)
+            if kept is not None:
+                return kept
             kept = self.answers.get(key)
             if kept is not None:
-                return from_kept(kept, select_format, graph_format, row_limit)
+                answer = from_kept(kept, select_format, graph_format, row_limit)
+                if answer is not kept and row_limit is None:
+                    self.answers.put(exact, answer)
+                return answer
         answer = self._run(sparql, select_format, graph_format, row_limit, default_graph, named_graphs, timeout)
         if key is not None and row_limit is None and (select_format if answer.kind != "graph" else graph_format) == KEPT_FORMATS[answer.kind]:
             self.answers.put(key, answer)
