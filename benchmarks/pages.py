@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -170,12 +171,16 @@ class Server:
         pending = [self.process.pid]
         while pending:
             pid = pending.pop()
-            figures = (_pss_kib(pid) or LOAD.rss_kib(pid) or 0, LOAD.rss_kib(pid) or 0)
+            smaps = _smaps(pid)
+            rss = LOAD.rss_kib(pid) or 0
+            # (PSS, its anonymous part: the heap; RSS). The rest of PSS is files mapped: the store's, the libraries'.
+            figures = (smaps.get("Pss", rss), smaps.get("Pss_Anon", smaps.get("Pss", rss)), rss)
             (workers if "multiprocessing" in _command_line(pid) else web).append(figures)
             pending.extend(LOAD.children(pid))
         mib = lambda values, i: round(sum(v[i] for v in values) / 1024, 1)  # noqa: E731
         return {"server_mib": mib(web, 0), "server_processes": len(web), "workers_mib": mib(workers, 0),
-                "worker_processes": len(workers), "total_mib": mib(web + workers, 0), "total_rss_mib": mib(web + workers, 1)}
+                "worker_processes": len(workers), "total_mib": mib(web + workers, 0), "total_anon_mib": mib(web + workers, 1),
+                "server_anon_mib": mib(web, 1), "total_rss_mib": mib(web + workers, 2)}
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -187,15 +192,13 @@ class Server:
                 self.process.wait(5)
 
 
-def _pss_kib(pid: int) -> int | None:
-    """Proportional set size in KiB (Linux /proc/PID/smaps_rollup), or None."""
+def _smaps(pid: int) -> dict[str, int]:
+    """Linux's /proc/PID/smaps_rollup in KiB ({} elsewhere)."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        return None
-    return None
+        return {line.split(":")[0]: int(line.split()[1]) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                if line.endswith(" kB")}
+    except (OSError, ValueError, IndexError):
+        return {}
 
 
 def _command_line(pid: int) -> str:
@@ -219,8 +222,12 @@ def measure_cold_start(store: Path, processes: int | None = None) -> dict:
         ready = server.wait_for(first)
         home = server.get("/")
         memory_ready = server.memory()
+        refused = 0
         for _ in range(8):  # start the query workers (each server process starts its own on its first query)
-            server.get("/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}))
+            try:
+                server.get("/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}))
+            except urllib.error.HTTPError:  # 503 when the workers are busy (only another client could keep them so)
+                refused += 1
         memory = server.memory()
     finally:
         server.stop()
@@ -228,8 +235,9 @@ def measure_cold_start(store: Path, processes: int | None = None) -> dict:
     return {"triples": triples, "first_page": first, "ready_s": round(ready, 2), "first_home_s": round(home, 2),
             "memory_at_ready": memory_ready, "memory": memory,
             "mib_per_million_triples": round(memory["total_mib"] / millions, 1),
+            "anon_mib_per_million_triples": round(memory["total_anon_mib"] / millions, 1),
             "server_mib_per_million_triples": round(memory["server_mib"] / millions, 1),
-            "load_average": round(load_before, 2)}
+            "load_average": round(load_before, 2), "queries_refused": refused}
 
 
 def ensure_wrk() -> str | None:
@@ -357,9 +365,10 @@ def report(cold: dict | None, pages: dict | None) -> str:
                   f"cold start: first goal page after {cold['ready_s']} s, then the home page in {cold['first_home_s']} s "
                   f"(load average {cold['load_average']})",
                   f"memory (PSS): {m['server_processes']} server process(es) {m['server_mib']} MiB + {m['worker_processes']} "
-                  f"query worker process(es) {m['workers_mib']} MiB = {m['total_mib']} MiB (RSS {m['total_rss_mib']} MiB), "
-                  f"{cold['mib_per_million_triples']} MiB per million triples "
-                  f"(at the first page, before any query: {cold['memory_at_ready']['total_mib']} MiB)"]
+                  f"query worker process(es) {m['workers_mib']} MiB = {m['total_mib']} MiB, of it {m['total_anon_mib']} MiB "
+                  f"the processes' own (the rest is the store's files and libraries mapped; RSS {m['total_rss_mib']} MiB); "
+                  f"{cold['mib_per_million_triples']} MiB ({cold['anon_mib_per_million_triples']} MiB own) per million triples; "
+                  f"at the first page, before any query: {cold['memory_at_ready']['total_mib']} MiB"]
     if pages:
         lines.append(f"\n{pages['clients']} clients (closed loop, one kept-alive connection each), {pages['client']}; "
                      f"pages drawn at random from {pages['goals']:,} goals and {pages['persons']:,} persons")
@@ -371,8 +380,8 @@ def report(cold: dict | None, pages: dict | None) -> str:
                          f"{shown['p99_ms']:>8} {shown['max_ms']:>8} {row['errors']:>7} {row['distinct']:>9,} "
                          f"{shown['client_cpu_ms_per_request']:>18} {row['load_average_before']:>9}")
         m = pages["memory_after_load"]
-        lines.append(f"memory (PSS) after the load: {m['total_mib']} MiB in {m['server_processes']} server process(es) "
-                     f"(no query workers: pages ask none; RSS {m['total_rss_mib']} MiB), "
+        lines.append(f"memory (PSS) after the load: {m['total_mib']} MiB in {m['server_processes']} server process(es), "
+                     f"{m['total_anon_mib']} MiB their own (no query workers: pages ask none; RSS {m['total_rss_mib']} MiB), "
                      f"{pages['mib_per_million_triples_after_load']} MiB per million triples")
         lines.append(f"machine: {pages['machine']}")
     return "\n".join(lines)
