@@ -273,7 +273,8 @@ CHOOSERS = {
                    ?g a kg:DevelopmentGroup ; skos:prefLabel ?value . FILTER (lang(?value) = "fi")
                    ?goal prov:wasAttributedTo ?g }
                  GROUP BY ?value ORDER BY DESC(?n) ?value LIMIT 1""", "goals"),
-    "title": ("""SELECT ?value (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?doc a foaf:Document ; dct:title ?value }
+    "title": ("""SELECT ?value (COUNT(DISTINCT ?doc) AS ?n) WHERE {
+                   ?doc a foaf:Document ; dct:title ?value . FILTER (lang(?value) IN ("fi", "")) }
                  GROUP BY ?value ORDER BY DESC(?n) ?value LIMIT 1""", "documents"),
 }
 

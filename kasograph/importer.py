@@ -182,12 +182,12 @@ def import_document(source: Path | Document, directory: StoreDirectory, base: st
     say = progress or (lambda _: None)
     started = time.perf_counter()
     prepared = prepare(source, base, progress=progress, engine=engine, **options)
-    say("storing")
     if getattr(directory, "remote", False):
         from .remote import import_batch
 
         [(stored, replaced)] = import_batch([prepared], directory, lambda p: p.ntriples, say)
         return ImportResult(stored, replaced, time.perf_counter() - started, prepared.warnings)
+    say("storing")
     manifest, replaced_ids = store_prepared([prepared], directory)
     return ImportResult(manifest.documents[prepared.info.id], prepared.info.id in replaced_ids,
                         time.perf_counter() - started, prepared.warnings)
@@ -209,10 +209,9 @@ def import_documents(sources: Iterable[Path | Document], directory: StoreDirecto
             yield outcome
 
     if getattr(directory, "remote", False):
-        prepared = _import_remote(counted(), len(sources), directory, say)
-        replaced = [d.id for d, was_there in prepared if was_there]
-        stored = [d for d, _ in prepared]
-        warnings: list = []
+        results, warnings = _import_remote(counted(), len(sources), directory, say)
+        replaced = [d.id for d, was_there in results if was_there]
+        stored = [d for d, _ in results]
         steps: dict[str, float] = {}
     else:
         stored, replaced, warnings, steps = _import_local(counted(), len(sources), directory, say)
@@ -228,10 +227,13 @@ def _prepare_all(sources: list, base: str, jobs: int | None, engine: str | None,
             yield _name(source), _prepare_one(source, base, engine, options)
         return
     # "spawn": a fresh interpreter per worker, never a fork of a process that may hold threads (the viewer's).
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    try:
         futures = [pool.submit(_prepare_one, source, base, engine, options) for source in sources]
         for source, future in zip(sources, futures):
             yield _name(source), future.result()
+    finally:  # an import stopped midway (an error, Ctrl+C) does not wait for the documents nobody will store
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _prepare_one(source, base: str, engine: str | None, options: dict) -> Prepared | Failure:
@@ -435,7 +437,7 @@ def _duplicate(prepared: Prepared, first: str) -> Failure:
         f"asiakirjan tunnus {prepared.info.id!r} on myös asiakirjan {first} tunnus: anna kullekin oma tunnus")]))
 
 
-def _import_remote(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int, remote, say) -> list[tuple[StoredDocument, bool]]:
+def _import_remote(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int, remote, say) -> tuple[list[tuple[StoredDocument, bool]], list]:
     """On a SPARQL server: everything is read, built and validated first (spooled to a file meanwhile),
     then stored a chunk of documents at a time (see kasograph.remote.import_batch)."""
     from .remote import import_batch
@@ -458,9 +460,10 @@ def _import_remote(outcomes: Iterable[tuple[str, Prepared | Failure]], total: in
         if failures:
             raise ImportFailed(failures, total)
         try:
-            return import_batch(prepared, remote, lambda p: spool.ntriples(p.graph), say)
+            stored = import_batch(prepared, remote, lambda p: spool.ntriples(p.graph), say)
         finally:
             spool.close()
+    return stored, [(p.source_name, w) for p in prepared for w in p.warnings]
 
 
 @lru_cache(maxsize=1)
