@@ -302,8 +302,16 @@ def page(path: str, render, explicit_lang: str | None = None):
     g.lang = i18n.choose_language(explicit_lang or request.args.get("lang"), request.accept_languages)
     g.page_path = path
     g.request_dir = posixpath.dirname(request.path.lstrip("/"))
-    template, context = render()
-    html = render_template(template, **context)
+    if path == "index":  # the same for every visitor: made once per language and version of the data
+        rendered = goal_data().rendered
+        key = (path, g.lang, g.request_dir)
+        if key not in rendered:
+            template, context = render()
+            rendered[key] = render_template(template, **context)
+        html = rendered[key]
+    else:
+        template, context = render()
+        html = render_template(template, **context)
     response = Response(html, mimetype="text/html")
     response.headers.update(alternates(path) if has_rdf(path) else {"Vary": "Accept, Accept-Language"})
     response.headers["Content-Language"] = g.lang
