@@ -162,6 +162,20 @@ class Server:
             streak = streak + 1 if self.get(paths[i % len(paths)]) < fast else 0
         return time.perf_counter() - started
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the server's processes and their query workers so far (/proc)."""
+        total = 0.0
+        pending = [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, ValueError, IndexError):
+                pass
+            pending.extend(LOAD.children(pid))
+        return total
+
     def memory(self) -> dict:
         """Memory of the server's processes (the command and the server processes it forked) and of the
         query workers (multiprocessing's resource tracker counted with them), in MiB: PSS, which shares
@@ -261,8 +275,11 @@ def _run_client(command: list[str]) -> tuple[str, float]:
     return output, usage.ru_utime + usage.ru_stime
 
 
-def load_row(base: str, name: str, paths: list[str], clients: int, seconds: float, client: str, folder: Path) -> dict:
-    """`clients` closed-loop clients on `paths` (drawn at random per request) for `seconds`."""
+def load_row(base: str, name: str, paths: list[str], clients: int, seconds: float, client: str, folder: Path,
+             server: "Server | None" = None) -> dict:
+    """`clients` closed-loop clients on `paths` (drawn at random per request) for `seconds`; with `server`,
+    also the server's own CPU time per request (which other work on the machine changes little)."""
+    server_cpu = server.cpu_seconds() if server else None
     listing = folder / f"{name.split()[0]}.txt"
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
     load_before = os.getloadavg()[0]
@@ -288,6 +305,8 @@ def load_row(base: str, name: str, paths: list[str], clients: int, seconds: floa
         row = json.loads(line[len("RESULT "):])
     row["requests_per_second"] = round(row["requests"] / row["seconds"], 1) if row["seconds"] else 0.0
     row["client_cpu_ms_per_request"] = round(cpu * 1000 / row["requests"], 3) if row["requests"] else None
+    if server is not None and row["requests"]:
+        row["server_cpu_ms_per_request"] = round((server.cpu_seconds() - server_cpu) * 1000 / row["requests"], 2)
     row.update(page=name, paths=len(paths), load_average_before=round(load_before, 2),
                load_average_after=round(os.getloadavg()[0], 2))
     return row
@@ -337,7 +356,7 @@ def measure_pages(store: Path, clients: int = 32, seconds: float = 60, *, proces
         for name, listed, duration, warm in plan:
             if listed:
                 warm_up = server.warm(listed) if warm else 0.0
-                rows.append(load_row(server.base, name, listed, clients, duration, client, folder))
+                rows.append(load_row(server.base, name, listed, clients, duration, client, folder, server))
                 rows[-1]["warm_up_s"] = round(warm_up, 1)
         memory = server.memory()
     finally:
@@ -373,12 +392,13 @@ def report(cold: dict | None, pages: dict | None) -> str:
         lines.append(f"\n{pages['clients']} clients (closed loop, one kept-alive connection each), {pages['client']}; "
                      f"pages drawn at random from {pages['goals']:,} goals and {pages['persons']:,} persons")
         lines.append(f"{'page':20} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7} "
-                     f"{'distinct':>9} {'client CPU ms/req':>18} {'load avg':>9}")
+                     f"{'distinct':>9} {'server CPU ms/req':>18} {'client CPU ms/req':>18} {'load avg':>9}")
         for row in pages["rows"]:
             shown = {k: ("-" if v is None else v) for k, v in row.items()}
             lines.append(f"{row['page']:20} {row['requests']:>9,} {shown['requests_per_second']:>8} {shown['p50_ms']:>8} "
                          f"{shown['p99_ms']:>8} {shown['max_ms']:>8} {row['errors']:>7} {row['distinct']:>9,} "
-                         f"{shown['client_cpu_ms_per_request']:>18} {row['load_average_before']:>9}")
+                         f"{shown.get('server_cpu_ms_per_request', '-'):>18} {shown['client_cpu_ms_per_request']:>18} "
+                         f"{row['load_average_before']:>9}")
         m = pages["memory_after_load"]
         lines.append(f"memory (PSS) after the load: {m['total_mib']} MiB in {m['server_processes']} server process(es), "
                      f"{m['total_anon_mib']} MiB their own (no query workers: pages ask none; RSS {m['total_rss_mib']} MiB), "
