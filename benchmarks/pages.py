@@ -14,7 +14,8 @@ Starts `kasograph serve` on the store directory DIR (on a free port of 127.0.0.1
   search index, which each makes once per version of the data). The baseline, measured first under the same load on the same server, is `/favicon.ico`:
   what waitress, Flask and the headers cost with no data behind them. (The same pages as static
   files would be the better baseline, but at millions of triples `kasograph publish` writes
-  hundreds of thousands of files.)
+  over a million files.) The load rows run `serve --no-warm-up`: the saved questions' warm-up is
+  background work of the first seconds after a start, which cold start includes.
 
 The load generator is wrk (Debian's `wrk`, installed when missing if this runs as root) with a Lua
 script that draws a random path per request; `--client python` uses the threads of
@@ -118,7 +119,7 @@ def store_triples(store: Path) -> int:
 class Server:
     """`kasograph serve` on a free port of 127.0.0.1, its output to a log file."""
 
-    def __init__(self, store: Path, processes: int | None = None, log: Path | None = None):
+    def __init__(self, store: Path, processes: int | None = None, log: Path | None = None, options: tuple[str, ...] = ()):
         self.port = LOAD.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log or Path(tempfile.mkdtemp(prefix="kasograph-pages-")) / "serve.log"
@@ -126,6 +127,7 @@ class Server:
                    "--port", str(self.port)]
         if processes:
             command += ["--processes", str(processes)]
+        command += list(options)
         self.started = time.perf_counter()
         with self.log.open("w", encoding="utf-8") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
@@ -213,6 +215,11 @@ def _smaps(pid: int) -> dict[str, int]:
                 if line.endswith(" kB")}
     except (OSError, ValueError, IndexError):
         return {}
+
+
+def _serve_has(option: str) -> bool:
+    done = subprocess.run([sys.executable, "-m", "kasograph", "serve", "--help"], capture_output=True, text=True)
+    return option in done.stdout
 
 
 def _command_line(pid: int) -> str:
@@ -344,7 +351,10 @@ def measure_pages(store: Path, clients: int = 32, seconds: float = 60, *, proces
     client = client or ("wrk" if ensure_wrk() else "python")
     extra = extra_seconds if extra_seconds is not None else max(5.0, seconds / 4)
     folder = Path(tempfile.mkdtemp(prefix="kasograph-pages-"))
-    server = Server(store, processes, folder / "serve.log")
+    # Without the saved questions' warm-up: it is the first process's background work for the first seconds
+    # (or minutes, at millions of triples), which would fall on the first rows and not on the others.
+    options = ("--no-warm-up",) if _serve_has("--no-warm-up") else ()
+    server = Server(store, processes, folder / "serve.log", options)
     rows = []
     try:
         server.wait_for(paths["goal"][0] if paths["goal"] else "/")
@@ -363,7 +373,7 @@ def measure_pages(store: Path, clients: int = 32, seconds: float = 60, *, proces
         server.stop()
     triples = store_triples(store)
     return {"triples": triples, "goals": len(paths["goal"]), "persons": len(paths["person"]), "clients": clients,
-            "seconds": seconds, "client": client, "processes": processes, "rows": rows, "memory_after_load": memory,
+            "seconds": seconds, "client": client, "processes": processes, "serve_options": list(options), "rows": rows, "memory_after_load": memory,
             "mib_per_million_triples_after_load": round(memory["total_mib"] / (triples / 1e6), 1) if triples else None,
             "machine": machine()}
 
