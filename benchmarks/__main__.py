@@ -270,7 +270,8 @@ def _pages_summary(result: dict, add) -> None:
 def _remote_import_summary(result: dict, add) -> None:
     add("import (server)", f"kasograph --store URL import, {result['documents_stored']:,} documents", result["wall_s"],
         result["baseline_wall_s"], "the same quads POSTed to an empty server's /store",
-        note=f"{result['triples_per_s'] or 0:,} triples/s; server CPU {result['server_cpu_s']} s")
+        note=f"{result['triples_per_s'] or 0:,} triples/s"
+        + (f"; server CPU {result['server_cpu_s']} s" if result["server_cpu_s"] is not None else ""))
 
 
 SUMMARIES = {("import", False): _import_summary, ("validation", False): _validation_summary,

@@ -164,8 +164,8 @@ def measure_remote_import(url: str, server_pid_cpu, tables: Path, local_store: P
 def print_remote_import(row: dict) -> None:
     status = (f"killed at the limit after {row['wall_s']:.0f} s with {row['documents_stored']:,} documents stored"
               if row["killed_at_limit"] else f"{row['wall_s']:.2f} s, {row['triples_per_s']:,} triples/s")
-    print(f"    kasograph import into the server: {status} (kasograph CPU {row['kasograph_cpu_s']} s, "
-          f"server CPU {row['server_cpu_s']} s); baseline: the same {row['quads_loaded_by_baseline']:,} quads POSTed to "
+    server = f", server CPU {row['server_cpu_s']} s" if row["server_cpu_s"] is not None else ""
+    print(f"    kasograph import into the server: {status} (kasograph CPU {row['kasograph_cpu_s']} s{server}); baseline: the same {row['quads_loaded_by_baseline']:,} quads POSTed to "
           f"an empty server's /store in {row['baseline_wall_s']:.2f} s; ratio {row['ratio_wall']}×", flush=True)
 
 

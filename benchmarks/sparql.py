@@ -394,7 +394,13 @@ class Worker:
         if not self.connection.poll(self.load_limit):
             self.close()
             raise RuntimeError(f"{self.target.__name__} did not load {Path(self.location).name} within {self.load_limit:.0f} s")
-        self.loads_s.append(self.connection.recv())
+        try:
+            self.loads_s.append(self.connection.recv())
+        except EOFError:  # it died loading (the memory cap, say)
+            self.process.join(5)
+            code = self.process.exitcode
+            self.close()
+            raise RuntimeError(f"{self.target.__name__} exited with {code} while loading {Path(self.location).name}") from None
 
     def run(self, sparql: str, repeat: int, limit: float) -> tuple[str, float | str | None, int | None, int]:
         """("ok", median ms, rows, runs), ("error", message, None, 0), ("timeout", …) or ("crashed", message, …)."""
@@ -419,18 +425,34 @@ class Worker:
             self.process = None
 
 
-def estimated_rdflib_load_s(source: Source, quads: int, sample_quads: int = 20_000) -> float:
-    """rdflib's parse time for all the quads, extrapolated from the first ones (it grows about linearly)."""
-    from rdflib import Dataset
-
+def rdflib_sample(source: Source, sample_quads: int = 20_000) -> bytes:
+    """The first quads of the data, as N-Quads."""
     if source.kind == "file":
         with open(source.location, "rb") as data:
-            sample = b"".join(itertools.islice(data, sample_quads))
-    else:
-        sample = named_graph_quads(source, sample_quads)
+            return b"".join(itertools.islice(data, sample_quads))
+    return named_graph_quads(source, sample_quads)
+
+
+def estimated_rdflib_load(source: Source, quads: int) -> tuple[float, int]:
+    """rdflib's parse time and memory for all the quads, extrapolated from the first ones (both grow about
+    linearly): (seconds, bytes)."""
+    import tracemalloc
+
+    from rdflib import Dataset
+
+    sample = rdflib_sample(source)
+    lines = max(1, sample.count(b"\n"))
     started = time.perf_counter()
     Dataset(default_union=True).parse(data=sample, format="nquads")
-    return (time.perf_counter() - started) * quads / max(1, sample.count(b"\n"))
+    seconds = (time.perf_counter() - started) * quads / lines
+    tracemalloc.start()  # apart from the timing: tracing slows the parse down
+    try:
+        held = Dataset(default_union=True)
+        held.parse(data=sample, format="nquads")
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return seconds, int(size * quads / lines)
 
 
 # 4. Measuring --------------------------------------------------------------------------------------------
@@ -526,11 +548,15 @@ def measure_rdflib(source: Source, quads: int, chosen: list[Question], rows: lis
     """rdflib on every question, unless parsing the data alone would take longer than its limit."""
     if not source.local:
         return {"rdflib_note": "not run on a SPARQL server"}
-    estimate = estimated_rdflib_load_s(source, quads)
-    if estimate > load_limit:
-        note = f"not run (parsing would take longer than {load_limit:g} s: about {estimate:.0f} s estimated)"
+    estimate, memory = estimated_rdflib_load(source, quads)
+    too_big = memory > memory_cap() * 0.8  # Python's own objects and the query's come on top
+    if estimate > load_limit or too_big:
+        note = (f"not run (parsing would take longer than {load_limit:g} s: about {estimate:.0f} s estimated)" if not too_big else
+                f"not run (the data would take about {memory / 2**30:.1f} GiB in rdflib; a worker may have "
+                f"{memory_cap() / 2**30:.1f} GiB)")
         print(f"  rdflib: {note}", flush=True)
-        return {"rdflib_load_s": None, "rdflib_load_estimate_s": round(estimate, 1), "rdflib_note": note}
+        return {"rdflib_load_s": None, "rdflib_load_estimate_s": round(estimate, 1),
+                "rdflib_memory_estimate_gib": round(memory / 2**30, 2), "rdflib_note": note}
     print(f"  rdflib: loading (about {estimate:.0f} s estimated) …", flush=True)
     path = Path(source.location)
     if source.kind == "store":
@@ -539,18 +565,25 @@ def measure_rdflib(source: Source, quads: int, chosen: list[Question], rows: lis
     worker = Worker(_rdflib_engine, path, load_limit=max(load_limit, 3 * estimate))
     try:
         for question, row in zip(chosen, rows):
-            status, value, count, runs = worker.run(question.sparql, repeat, limit)
+            try:
+                status, value, count, runs = worker.run(question.sparql, repeat, limit)
+            except RuntimeError as error:  # the data did not load: the same would happen for the rest
+                print(f"  rdflib: {error}", flush=True)
+                return {"rdflib_load_s": None, "rdflib_load_estimate_s": round(estimate, 1),
+                        "rdflib_memory_estimate_gib": round(memory / 2**30, 2), "rdflib_note": f"stopped: {error}"}
             row.rdflib_status, row.rdflib_runs, row.rows["rdflib"] = status, runs, count
             if status == "ok":
                 row.rdflib_ms = value
             elif value:
                 row.rdflib_error = value
             print(f"    {question.name:28} rdflib {ms(value) + ' ms' if status == 'ok' else status}", flush=True)
+            if status == "crashed":  # out of memory: loading again for each question would only crash again
+                break
     finally:
         worker.close()
     loads = worker.loads_s
     return {"rdflib_load_s": round(loads[0], 1) if loads else None, "rdflib_load_estimate_s": round(estimate, 1),
-            "rdflib_note": f"loaded {len(loads)} time(s)"}
+            "rdflib_memory_estimate_gib": round(memory / 2**30, 2), "rdflib_note": f"loaded {len(loads)} time(s)"}
 
 
 def source_quads(baseline) -> int:
