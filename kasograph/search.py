@@ -145,12 +145,16 @@ class SearchIndex:
         return [row[0].value for row in self.store.query(f"SELECT ?text WHERE {{ <{iri}> <{prop}> ?text }}")]
 
     def texts(self) -> dict[str, list[tuple[str, str]]]:
-        """Every indexed resource's (field, text) pairs: what a static site's search works from."""
+        """Every indexed resource's (field, text) pairs: what a static site's search works from. Read again
+        with the scans that made the index (the index keeps no texts)."""
+        indexed = set(zip(self.entry_iri, self.entry_field))
+        ids = {iri: i for i, iri in enumerate(self.iris)}
         by_iri: dict[str, list[tuple[str, str]]] = {}
-        for iri_id, field_id in dict.fromkeys(zip(self.entry_iri, self.entry_field)):
-            prop, field_name = self.fields[field_id]
-            iri = self.iris[iri_id]
-            by_iri.setdefault(iri, []).extend((field_name, text) for text in self._texts_of(iri, prop))
+        for field_id, (prop, field_name) in enumerate(self.fields):
+            for subject, text in self.store.query(f"SELECT ?s ?text WHERE {{ ?s <{prop}> ?text }}"):
+                iri_id = ids.get(subject.value)
+                if iri_id is not None and (iri_id, field_id) in indexed:
+                    by_iri.setdefault(subject.value, []).append((field_name, text.value))
         return by_iri
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:

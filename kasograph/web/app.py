@@ -199,8 +199,10 @@ def dispatch(path: str):
             return sparql_views.question_results(name, ext)
     if path.startswith("graphs/") and not path.endswith(".html") and "." in path.rsplit("/", 1)[-1]:
         return graph_views.download(path)
-    if path == "search-index.json":
-        return Response(json.dumps(pages.search_index(data), ensure_ascii=False), mimetype="application/json")
+    if path == "search-index.json":  # the same for everyone, and it reads every label: made once per version of the data
+        if ("search-index.json",) not in data.rendered:
+            data.rendered[("search-index.json",)] = json.dumps(pages.search_index(data), ensure_ascii=False)
+        return Response(data.rendered[("search-index.json",)], mimetype="application/json")
     for suffix, lang in PAGE_SUFFIXES.items():
         if path.endswith(suffix):
             name = path[: -len(suffix)]
