@@ -207,6 +207,7 @@ class FactCache:
     def __init__(self, limit: int = 100_000):
         self.limit = limit
         self._facts: dict[str, Facts] = {}
+        self.goal_counts: dict[str, int] = {}  # party → its goals (kasograph.graphs.ego_graph), for the same version
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -223,6 +224,7 @@ class FactCache:
         with self._lock:
             if len(self._facts) + len(found) > self.limit:
                 self._facts = {}
+                self.goal_counts = {}
             self._facts.update(found)
 
     def __len__(self) -> int:

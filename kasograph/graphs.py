@@ -166,9 +166,14 @@ def ego_graph(store: GoalStore, base: str, party: str, lang: str = "fi", *, part
                 graph[a][b]["goals"].append(goal)
             else:
                 graph.add_edge(a, b, weight=1, goals=[goal])
-    counts = {r["party"]: int(r["goals"]) for r in _rows(store, _GOAL_COUNTS % " ".join(f"<{m}>" for m in sorted(members)))}
+    # How many goals each party has: a group may have hundreds to count, and the same groups are partners on many pages.
+    counts = cache.goal_counts if cache is not None else {}
+    missing = sorted(m for m in members if m not in counts)
+    if missing:
+        found = {r["party"]: int(r["goals"]) for r in _rows(store, _GOAL_COUNTS % " ".join(f"<{m}>" for m in missing))}
+        counts.update({m: found.get(m, 0) for m in missing})
     for member in members:
-        graph.nodes[member]["goals"] = counts.get(member, 0)
+        graph.nodes[member]["goals"] = counts[member]
     return graph
 
 
