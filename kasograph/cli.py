@@ -276,8 +276,9 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
 @click.option("--processes", type=int, help="Server processes that share the port (POSIX; each answers pages on a core of its "
                                              "own) [default: one per core, at most 4; 1 on Windows].")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a SPARQL query may run.")
-@click.option("--workers", default=2, show_default=True, type=int,
-              help="Processes that run SPARQL queries, in all (shared out among the server processes, at least one each).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Processes that run SPARQL queries, in each server process (so that a slow query there leaves "
+                   "another free for the next).")
 @click.option("--allow-service", "services", multiple=True, metavar="IRI", help="A SERVICE IRI queries may call (repeatable).")
 @click.option("--no-warm-up", is_flag=True, help="Do not answer the saved questions in the background when the data is opened.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reload and tracebacks (never in production).")
@@ -286,17 +287,15 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
           timeout: float, workers: int, services: tuple[str, ...], no_warm_up: bool, debug: bool) -> None:
     """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
     from .web import create_app
-    from .web.serving import CannotStart, default_processes, share_out
+    from .web.serving import CannotStart, default_processes
     from .web.serving import serve as serve_app
 
     processes = 1 if debug else max(1, processes or default_processes())
 
     def make_app(index: int):
-        # Each process has its own query workers: share --workers out, so that N processes do not start N times as many.
-        share = share_out(workers, processes, index)
         try:
             return create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
-                               "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": share,
+                               "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": workers,
                                "SPARQL_SERVICE_ALLOWLIST": services,
                                "SPARQL_WARM_UP": index == 0 and not no_warm_up,  # one process warms the answers all share
                                "SPARQL_MAX_PENDING": max(1, threads - 2)})  # two threads always free for pages

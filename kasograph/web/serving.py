@@ -44,11 +44,6 @@ def default_processes() -> int:
     return max(1, min(cores, 4))
 
 
-def share_out(total: int, parts: int, index: int) -> int:
-    """Part `index` of `total` shared out among `parts` as evenly as may be, at least one each."""
-    return max(1, total // parts + (1 if index < total % parts else 0))
-
-
 def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
     """A listening TCP socket for `host`, as waitress itself would bind it."""
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
