@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 from pathlib import Path
 
@@ -20,8 +21,11 @@ class GoalData:
     """The store, the documents' verbatim source texts and a search index, for one IRI base."""
 
     def __init__(self, store: GoalStore, base: str = DEFAULT_BASE, source_texts: dict[str, str] | None = None,
-                 directory: StoreDirectory | None = None, generation: str | None = None):
+                 directory: StoreDirectory | None = None, generation: str | None = None, version: str | None = None):
         self.store = store
+        #: Names this state of the data for every process that serves it (None: it has no such name), for
+        #: HTTP validators: a store generation by its manifest, a remote store by its catalogue version.
+        self.version = version
         self.base = base
         self.source_texts = source_texts or {}
         self.directory = directory  # the store directory (or remote store) this was opened from, if any
@@ -37,11 +41,13 @@ class GoalData:
             from .remote import RemoteGoalStore
 
             version = directory.current()
-            return cls(RemoteGoalStore(directory), base, directory.source_texts(), directory, version)
+            return cls(RemoteGoalStore(directory), base, directory.source_texts(), directory, version, version)
         generation, store = directory.open()
         manifest = directory.manifest(generation)
+        # The manifest, not the generation's number: a store made again from nothing counts from 1 again.
+        version = hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()[:20]
         return cls(GoalStore(store, path=directory.generation_path(generation)), base, directory.source_texts(manifest),
-                   directory, generation)
+                   directory, generation, version)
 
     def is_current(self) -> bool:
         """False when an import has published a newer generation of the store directory since this was opened
@@ -63,8 +69,13 @@ class GoalData:
                 return cls.from_directory(directory, base)
         if source is not None and not is_table_source(Path(source)):
             return cls(load_rdf_store(Path(source)), base)
-        documents = bundled_documents() if source is None else [read_document(Path(source))]
-        return cls.from_documents(documents, base)
+        if source is None:
+            from . import __version__
+
+            data = cls.from_documents(bundled_documents(), base)
+            data.version = f"bundled-{__version__}"  # the bundled tables change only with kasograph
+            return data
+        return cls.from_documents([read_document(Path(source))], base)
 
     @classmethod
     def from_documents(cls, documents: list[Document], base: str = DEFAULT_BASE) -> "GoalData":

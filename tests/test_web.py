@@ -235,3 +235,33 @@ def test_searches_on_many_threads_at_once_get_the_same_stems():
     finally:
         sys.setswitchinterval(interval)
     assert failures == []
+
+
+def test_pages_carry_an_entity_tag_and_answer_304_when_it_still_holds(client):
+    page = "/goal/vantaa-kaso-2021/oppimiskampus.html"
+    first = client.get(page)
+    tag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    again = client.get(page, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
+    assert client.get(page, headers={"If-None-Match": tag, "Accept-Language": "en"}).status_code == 200
+    assert client.get("/goal/vantaa-kaso-2021/oppimiskampus.ttl").headers["ETag"] != tag
+    assert "ETag" not in client.get("/sparql", query_string={"query": "ASK {}"}).headers  # time limits: never the same answer for sure
+    assert "ETag" not in client.get("/goal/vantaa-kaso-2021/nothing.html").headers
+
+
+def test_an_import_changes_every_entity_tag(tmp_path):
+    from kasograph.importer import import_document
+    from kasograph.storage import StoreDirectory
+    from kasograph.web import create_app
+
+    from .conftest import KASO
+
+    store = StoreDirectory(tmp_path / "store")
+    import_document(KASO, store)
+    viewer = create_app({"STORE": str(store.path)}).test_client()
+    page = "/goal/vantaa-kaso-2021/oppimiskampus.html"
+    tag = viewer.get(page).headers["ETag"]
+    assert viewer.get(page, headers={"If-None-Match": tag}).status_code == 304
+    import_document(KASO, store)  # the same document again: a new generation
+    assert viewer.get(page, headers={"If-None-Match": tag}).status_code == 200

@@ -9,6 +9,7 @@ HTML works live and as a static site on any web host.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -88,6 +89,9 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
         g.lang = i18n.DEFAULT
         g.page_path = "index"
         _follow_imports(app)
+        g.etag = _etag()
+        if g.etag and g.etag in request.if_none_match:  # the visitor has this very answer: nothing to render
+            return Response(status=304, headers={"ETag": f'"{g.etag}"', "Vary": "Accept, Accept-Language"})
 
     @app.route("/")
     def home():
@@ -136,6 +140,9 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     def _security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if getattr(g, "etag", None) and response.status_code == 200 and "ETag" not in response.headers:
+            response.headers["ETag"] = f'"{g.etag}"'
+            response.headers.setdefault("Cache-Control", "no-cache")  # keep it, but ask again: an import changes it
         return response
 
     @app.errorhandler(406)
@@ -146,6 +153,19 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     if app.config["SPARQL_WARM_UP"]:
         sparql_views.warm_up(app)
     return app
+
+
+def _etag() -> str | None:
+    """An entity tag for a GET of the viewer: what it answers depends only on the data's version, this
+    kasograph, the address and the headers that negotiate it. None where that is not so (the SPARQL
+    endpoint's time limits, data that has no version)."""
+    from .. import __version__
+
+    version = goal_data().version
+    if request.method not in ("GET", "HEAD") or version is None or request.path.startswith("/sparql"):
+        return None
+    parts = [version, __version__, request.full_path, request.headers.get("Accept", ""), request.headers.get("Accept-Language", "")]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def _error_page(title: str, text: str) -> str:
