@@ -333,8 +333,9 @@ class QueryPool:
 
     def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-            timeout: float | None = None) -> Answer:
-        """Run a checked query; raise QuerySyntaxError, QueryTimeout or QueryFailed when it cannot be answered."""
+            timeout: float | None = None, max_bytes: int | None = -1) -> Answer:
+        """Run a checked query; raise QuerySyntaxError, QueryTimeout or QueryFailed when it cannot be answered.
+        `max_bytes`: the largest answer, if not the pool's `max_result_bytes` (-1); None: no limit."""
         key = exact = None
         if self.answers is not None:
             # The answer is kept in one format (`key`); a copy made in another is kept too (`exact`), so that
@@ -351,13 +352,15 @@ class QueryPool:
                 if answer is not kept and row_limit is None:
                     self.answers.put(exact, answer)
                 return answer
-        answer = self._run(sparql, select_format, graph_format, row_limit, default_graph, named_graphs, timeout)
+        answer = self._run(sparql, select_format, graph_format, row_limit, default_graph, named_graphs, timeout,
+                           self.max_result_bytes if max_bytes == -1 else max_bytes)
         if key is not None and row_limit is None and (select_format if answer.kind != "graph" else graph_format) == KEPT_FORMATS[answer.kind]:
             self.answers.put(key, answer)
         return answer
 
     def _run(self, sparql: str, select_format: str, graph_format: str, row_limit: int | None,
-             default_graph: list[str] | None, named_graphs: list[str] | None, timeout: float | None) -> Answer:
+             default_graph: list[str] | None, named_graphs: list[str] | None, timeout: float | None,
+             max_bytes: int | None) -> Answer:
         limit = self.timeout if timeout is None else timeout
         started = time.monotonic()
         try:
@@ -367,7 +370,7 @@ class QueryPool:
         remaining = max(0.1, limit - (time.monotonic() - started))
         try:
             worker.connection.send((sparql, {"default_graph": default_graph, "named_graphs": named_graphs,
-                                             "max_bytes": self.max_result_bytes},
+                                             "max_bytes": max_bytes},
                                     select_format, graph_format, row_limit))
             if not worker.connection.poll(remaining):
                 self._replace(worker)

@@ -149,3 +149,21 @@ def _pool(app):
 
     with app.app_context():
         return pool()
+
+
+def test_warming_keeps_answers_larger_than_a_visitor_may_ask_for(stored):
+    """The endpoint's limit on an answer's size stops runaway queries; a saved question's whole answer,
+    computed once in the background, is kept whatever its size (within the kept answers' own budget)."""
+    from kasograph.sparql import QueryTooLarge
+
+    app, client = viewer(stored, SPARQL_MAX_RESULT_BYTES=100)
+    try:
+        pool = _pool(app)
+        question = saved.get("workload-per-person")
+        with pytest.raises(QueryTooLarge):
+            pool.run(question.sparql + " ")  # another text: not the kept answer
+        warm(pool.run, [question])
+        downloaded = client.get("/questions/workload-per-person.json")
+        assert downloaded.status_code == 200 and len(downloaded.data) > 100
+    finally:
+        app.extensions["kasograph_pool"].close()
