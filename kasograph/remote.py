@@ -716,20 +716,22 @@ class RemoteQueryPool:
         self.max_result_bytes = max_result_bytes
 
     def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
-            default_graph: list[str] | None = None, named_graphs: list[str] | None = None, timeout: float | None = None):
+            default_graph: list[str] | None = None, named_graphs: list[str] | None = None, timeout: float | None = None,
+            max_bytes: int | None = -1):
         from .sparql import GRAPH_FORMATS, SELECT_FORMATS, Answer, QueryFailed, QuerySyntaxError, QueryTimeout, QueryWorkerLost
 
         started = time.perf_counter()
         limit = self.timeout if timeout is None else timeout
+        largest = self.max_result_bytes if max_bytes == -1 else max_bytes
         try:
             if row_limit is None:
                 accept = f"{SELECT_FORMATS[select_format][0]}, {GRAPH_FORMATS[graph_format][0]};q=0.9"
                 answer = self.remote.post_query(sparql, accept=accept, default_graph=default_graph, named_graphs=named_graphs,
-                                                timeout=limit, limit=self.max_result_bytes)
+                                                timeout=limit, limit=largest)
                 truncated = False
             else:
                 answer, truncated = self.remote.first_rows(sparql, row_limit, timeout=limit, graph_accept=GRAPH_FORMATS[graph_format][0],
-                                                           limit=self.max_result_bytes, default_graph=default_graph,
+                                                           limit=largest, default_graph=default_graph,
                                                            named_graphs=named_graphs)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from None

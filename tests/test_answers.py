@@ -167,3 +167,13 @@ def test_warming_keeps_answers_larger_than_a_visitor_may_ask_for(stored):
         assert downloaded.status_code == 200 and len(downloaded.data) > 100
     finally:
         app.extensions["kasograph_pool"].close()
+
+
+def test_a_saved_questions_file_is_its_whole_answer_however_large(stored):
+    app, client = viewer(stored, SPARQL_MAX_RESULT_BYTES=100, SPARQL_ANSWERS_MIN_SECONDS=None)
+    try:
+        assert client.get("/sparql", query_string={"query": saved.get("workload-per-person").sparql}).status_code == 400
+        downloaded = client.get("/questions/workload-per-person.csv")
+        assert downloaded.status_code == 200 and len(downloaded.data) > 100
+    finally:
+        app.extensions["kasograph_pool"].close()
