@@ -221,4 +221,6 @@ def ms(value: float | None) -> str:
 def ratio(value: float | None) -> str:
     if value is None:
         return "–"
+    if value < 0.1:
+        return f"{value:.3f}×"
     return f"{value:.2f}×" if value < 10 else f"{value:,.0f}×"
