@@ -4,8 +4,8 @@
     python -m benchmarks.importing --size 1m [--repeat 3] [--json FILE]
 
 `kasograph.importer.import_document` reads a document folder, builds its graph,
-validates it with pyshacl and stores it in a store directory (a new Oxigraph
-generation, one transaction). Timed here, each into a fresh temporary store:
+validates it (the default engine, pyshacl-turbo) and stores it in a store
+directory (a new Oxigraph generation, published when complete). Timed here, each into a fresh temporary store:
 
 (a) the bundled table (data/vantaa-kaso-2021);
 (b) one generated document of --goals goals (benchmarks/generate.py), the size
@@ -20,7 +20,7 @@ Each import is split by the step names its `progress` callback reports
 pyoxigraph bulk-loading the same triples (the document's graph and the
 vocabulary, as N-Triples made beforehand) into a fresh on-disk store. Times are
 medians of --repeat runs, after one untimed import that pays for importing
-pyshacl. Each time is given in wall-clock seconds and in this process's CPU
+the SHACL engine. Each time is given in wall-clock seconds and in this process's CPU
 seconds: on a machine shared with other work the wall clock is inflated and
 the CPU time is not (the import runs in one thread; pyoxigraph's bulk load
 may use more, so its CPU time can exceed its wall time).
