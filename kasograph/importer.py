@@ -388,12 +388,28 @@ def _import_local(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int
             stored_later = {graph: pairs for graph, pairs in links.items() if graph not in new}
             if stored_later:
                 store.update(relink_update(stored_later), prefixes=PREFIX_MAP)
+            if worth_compacting(sum(p.triples for p in prepared), sum(d.triples for d in manifest.documents.values())):
+                began = time.perf_counter()
+                store.optimize()
+                steps["compact"] = time.perf_counter() - began
 
     directory.write(change)
     manifest = directory.manifest()
-    steps["store"] = time.perf_counter() - started - steps.get("prepare", 0.0)
+    steps["store"] = time.perf_counter() - started - steps.get("prepare", 0.0) - steps.get("compact", 0.0)
     warnings = [(p.source_name, w) for p in prepared for w in p.warnings]
     return [manifest.documents[p.info.id] for p in prepared], replaced, warnings, steps
+
+
+#: An import that brings at least this share of the store's triples compacts the new generation.
+COMPACT_FROM = 0.1
+
+
+def worth_compacting(imported: int, stored: int) -> bool:
+    """Whether to compact the generation before it is published (Oxigraph's `optimize`). The bulk loader
+    leaves many overlapping files, and a store opened read-only never compacts itself: at 5M triples the
+    saved questions ran 2.6-2.9x faster and pages used a quarter to a third less CPU once compacted,
+    which took 13 s. So a large import pays that; a table added to a large store (a few small files) does not."""
+    return stored > 0 and imported >= COMPACT_FROM * stored
 
 
 def _record(prepared: list[Prepared], manifest: Manifest, directory: StoreDirectory, replaced: list[str]) -> None:
