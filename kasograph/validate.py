@@ -38,8 +38,12 @@ ENGINE_VARIABLE = "KASOGRAPH_VALIDATOR"
 
 
 def default_engine() -> str:
-    """$KASOGRAPH_VALIDATOR if it names an engine, else pyshacl-turbo."""
-    chosen = os.environ.get(ENGINE_VARIABLE, "").strip() or ENGINES[0]
+    """$KASOGRAPH_VALIDATOR if it names an engine, else pyshacl-turbo (pyshacl where it is not installed:
+    a platform without its wheels)."""
+    import importlib.util
+
+    fallback = ENGINES[0] if importlib.util.find_spec("pyshacl_turbo") else ENGINES[1]
+    chosen = os.environ.get(ENGINE_VARIABLE, "").strip() or fallback
     if chosen not in ENGINES:
         raise ValueError(f"${ENGINE_VARIABLE} is {chosen!r}; it may be one of: {', '.join(ENGINES)}")
     return chosen
