@@ -281,24 +281,35 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
                    "another free for the next).")
 @click.option("--allow-service", "services", multiple=True, metavar="IRI", help="A SERVICE IRI queries may call (repeatable).")
 @click.option("--no-warm-up", is_flag=True, help="Do not answer the saved questions in the background when the data is opened.")
+@click.option("--setting", "settings", multiple=True, type=(str, str), metavar="NAME VALUE",
+              help="Any setting of the app (README: Settings), e.g. --setting SPARQL_MAX_RESULT_BYTES 200000000; "
+                   "repeatable; over the options above.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reload and tracebacks (never in production).")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str | None, threads: int, processes: int | None,
-          timeout: float, workers: int, services: tuple[str, ...], no_warm_up: bool, debug: bool) -> None:
+          timeout: float, workers: int, services: tuple[str, ...], no_warm_up: bool, settings: tuple[tuple[str, str], ...],
+          debug: bool) -> None:
     """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
     from .web import create_app
+    from .web.app import setting_value
     from .web.serving import CannotStart, default_processes
     from .web.serving import serve as serve_app
 
     processes = 1 if debug else max(1, processes or default_processes())
+    try:
+        given = {name: setting_value(name, text) for name, text in settings}
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--setting'") from None
+    warm_up = given.pop("SPARQL_WARM_UP", not no_warm_up)
 
     def make_app(index: int):
         try:
             return create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
                                "SITE_URL": site_url, "SPARQL_TIMEOUT": timeout, "SPARQL_WORKERS": workers,
                                "SPARQL_SERVICE_ALLOWLIST": services,
-                               "SPARQL_WARM_UP": index == 0 and not no_warm_up,  # one process warms the answers all share
-                               "SPARQL_MAX_PENDING": max(1, threads - 2)})  # two threads always free for pages
+                               "SPARQL_WARM_UP": index == 0 and warm_up,  # one process warms the answers all share
+                               "SPARQL_MAX_PENDING": max(1, threads - 2),  # two threads always free for pages
+                               **given})
         except InputError as error:
             for problem in error.problems:
                 click.echo(f"error: {problem}", err=True)

@@ -371,3 +371,20 @@ def test_dataframe(kg):
     frame = kg.saved("workload-per-person").to_dataframe()
     assert list(frame.columns) == ["person", "goals", "fully_achieved", "partially_achieved"]
     assert frame.loc[frame.person == "Tuija Harakka", "goals"].item() == 3
+
+
+def test_serve_takes_any_setting_of_the_app(tmp_path, runner):
+    """`serve --setting NAME VALUE` reaches every server process: here a small answer limit refuses a
+    query's answer at /sparql, while the saved question's own file (no limit) is whole."""
+    big = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    with kasograph_server(tmp_path / "serve.log", "--setting", "SPARQL_MAX_RESULT_BYTES", "2000",
+                          "--setting", "SPARQL_WARM_UP", "off") as base:
+        status, _, body = get(base + "/sparql?" + urllib.parse.urlencode({"query": big}),
+                              {"Accept": "application/sparql-results+json"})
+        assert status == 400 and b"larger than 2,000 bytes" in body
+        status, _, body = get(base + "/questions/stated-numbers.json")
+        assert status == 200 and len(body) > 2000 and json.loads(body)["results"]["bindings"]
+    refused = runner.invoke(main, ["serve", "--setting", "SPARQL_TIMOUT", "5"])
+    assert refused.exit_code == 2 and "unknown setting 'SPARQL_TIMOUT'; the settings are:" in refused.output
+    refused = runner.invoke(main, ["serve", "--setting", "SPARQL_WORKERS", "none"])
+    assert refused.exit_code == 2 and "SPARQL_WORKERS must be a number above 0, not 'none'" in refused.output

@@ -111,6 +111,30 @@ def test_readme_lists_every_setting(app):
         assert f"`{setting}`" in readme, setting
 
 
+def test_settings_given_as_text_are_read_as_their_defaults_type():
+    """`kasograph serve --setting NAME VALUE`: numbers, on/off, lists and `none` where it means something;
+    anything else is refused with what was expected."""
+    from kasograph.web.app import setting_value
+
+    assert setting_value("SPARQL_MAX_RESULT_BYTES", "200000000") == 200_000_000
+    assert setting_value("SPARQL_TIMEOUT", "2.5") == 2.5
+    assert setting_value("SPARQL_WARM_UP", "off") is False and setting_value("SPARQL_WARM_UP", "ON") is True
+    assert setting_value("SPARQL_SERVICE_ALLOWLIST", "https://a.example/sparql https://b.example/sparql") == (
+        "https://a.example/sparql", "https://b.example/sparql")
+    assert setting_value("SPARQL_ANSWERS_MIN_SECONDS", "none") is None
+    assert setting_value("SPARQL_ANSWERS_MAX_BYTES", "0") == 0  # keep nothing
+    assert setting_value("SITE_URL", "https://tavoitteet.example.fi/") == "https://tavoitteet.example.fi/"
+    for name, text, says in [("SPARQL_TIMOUT", "5", "unknown setting 'SPARQL_TIMOUT'; the settings are: SITE_URL"),
+                             ("STORE", "elsewhere", "STORE is set with --store"),
+                             ("SPARQL_WORKERS", "0", "SPARQL_WORKERS must be a number above 0, not '0'"),
+                             ("SPARQL_TIMEOUT", "nan", "must be a number above 0"),
+                             ("SPARQL_MAX_RESULT_BYTES", "50MB", "must be a number above 0, not '50MB'"),
+                             ("SPARQL_WARM_UP", "maybe", "SPARQL_WARM_UP must be on or off"),
+                             ("SPARQL_TIMEOUT", "none", "must be a number above 0")]:
+        with pytest.raises(ValueError, match=re.escape(says)):
+            setting_value(name, text)
+
+
 def test_hostile_text_is_escaped(document_copy):
     from kasograph.web import create_app
 

@@ -50,6 +50,42 @@ DEFAULTS = {
     "SPARQL_ANSWERS_MAX_BYTES": 512 * 1024 * 1024,  # at most this much kept per generation
     "SPARQL_WARM_UP": False,  # answer the saved questions in the background when data is opened; `serve` turns it on
 }
+#: Settings with a command-line option of their own (the store and the IRI base are shared by every command).
+OWN_OPTIONS = {"BASE": "--base", "DATA": "--data", "STORE": "--store"}
+#: 0 keeps every answer (however quick), or none (no room).
+_ZERO_MEANS_SOMETHING = {"SPARQL_ANSWERS_MIN_SECONDS", "SPARQL_ANSWERS_MAX_BYTES"}
+_TRUE, _FALSE = {"1", "true", "on", "yes"}, {"0", "false", "off", "no"}
+
+
+def setting_value(name: str, text: str):
+    """A setting given as text (`kasograph serve --setting NAME VALUE`), read as its default's type:
+    a number, on/off, a space-separated list, or `none` where nothing is a meaningful value."""
+    if name not in DEFAULTS:
+        raise ValueError(f"unknown setting {name!r}; the settings are: {', '.join(n for n in DEFAULTS if n not in OWN_OPTIONS)}")
+    if name in OWN_OPTIONS:
+        raise ValueError(f"{name} is set with {OWN_OPTIONS[name]}")
+    default, word = DEFAULTS[name], text.strip()
+    if word.casefold() == "none" and (default is None or name == "SPARQL_ANSWERS_MIN_SECONDS"):
+        return None
+    try:
+        if isinstance(default, bool):
+            if word.casefold() not in _TRUE | _FALSE:
+                raise ValueError
+            return word.casefold() in _TRUE
+        if isinstance(default, (int, float)):
+            value = int(word) if isinstance(default, int) else float(word)
+            if not (value >= 0 if name in _ZERO_MEANS_SOMETHING else value > 0):  # also refuses nan
+                raise ValueError
+            return value
+    except ValueError:
+        kind = ("on or off" if isinstance(default, bool) else
+                "a number of 0 or more" if name in _ZERO_MEANS_SOMETHING else "a number above 0")
+        raise ValueError(f"{name} must be {kind}, not {text!r}") from None
+    if isinstance(default, tuple):
+        return tuple(word.split())
+    return word
+
+
 #: Sent with every response. The pages use no inline script or style (JSON-LD data blocks are not
 #: scripts to CSP), no other origin, and are never framed.
 SECURITY_HEADERS = {
