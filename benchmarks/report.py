@@ -52,6 +52,8 @@ def questions_table(stage: dict) -> list[str]:
         else:
             rdflib = q["rdflib_status"]
         endpoint = "error" if q["endpoint_error"] else ms(q["endpoint_ms"])
+        if q.get("endpoint_via", "/sparql") != "/sparql":
+            endpoint += f" (at `{q['endpoint_via']}`)"
         lines.append(f"| {q['name']} | {'–' if rows is None else f'{rows:,}'}{'' if q['engines_agree'] else ' ≠'} | "
                      f"{ms(q['baseline_first_ms'])} | {ms(q['baseline_ms'])} | {ms(q['endpoint_first_ms'])} | {endpoint} | "
                      f"{ratio(q['endpoint_ratio'])} | {rdflib} |")

@@ -73,3 +73,19 @@ def test_the_remote_stages_run_against_a_real_oxigraph_server(tmp_path):
     assert questions["baseline"] == "oxigraph server" and len(questions["questions"]) == len(saved.catalogue())
     for question in questions["questions"]:
         assert question["rows"]["oxigraph server"] == question["rows"]["endpoint"], question
+
+
+def test_a_question_over_the_endpoints_answer_limit_is_asked_at_its_own_file():
+    """Where /sparql refuses an answer as too large (SPARQL_MAX_RESULT_BYTES), the questions stage asks the
+    saved question's own file, which has no limit, says so, and gets the rows pyoxigraph gets."""
+    from benchmarks import common
+    from benchmarks.sparql import measure_questions
+
+    result = measure_questions(common.stored(SIZE), 1, rdflib=False, endpoint_settings={"SPARQL_MAX_RESULT_BYTES": "3000"})
+    by_name = {q["name"]: q for q in result["questions"]}
+    moved = {name for name, q in by_name.items() if q["endpoint_via"] != "/sparql"}
+    assert "stated-numbers" in moved and len(moved) < len(by_name)
+    for name in moved:
+        question = by_name[name]
+        assert question["endpoint_via"] == f"/questions/{name}.json" and not question["endpoint_error"]
+        assert question["rows"]["endpoint"] == question["rows"]["pyoxigraph"] > 0 and question["endpoint_ms"] > 0
