@@ -168,12 +168,17 @@ class ServerBaseline:
 
 
 def post(connection: http.client.HTTPConnection, path: str, sparql: str) -> bytes:
-    """POST a query form-encoded and read the whole answer (reconnecting once if the server closed the connection)."""
-    body = urlencode({"query": sparql})
+    """POST a query form-encoded and read the whole answer."""
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+    return request(connection, "POST", path, urlencode({"query": sparql}), headers)
+
+
+def request(connection: http.client.HTTPConnection, method: str, path: str, body: str | None = None,
+            headers: dict[str, str] | None = None) -> bytes:
+    """Read the whole answer (reconnecting once if the server closed the connection); not 200: RuntimeError."""
     for attempt in (1, 2):
         try:
-            connection.request("POST", path, body, headers)
+            connection.request(method, path, body, headers or {})
             response = connection.getresponse()
             answer = response.read()
             break
@@ -231,20 +236,7 @@ class Endpoint:
 
     def question_file(self, name: str, parameters: dict[str, str]) -> bytes:
         """A saved question's own address (`/questions/NAME.json?…`), which has no answer size limit."""
-        path = f"/questions/{name}.json" + (f"?{urlencode(parameters)}" if parameters else "")
-        for attempt in (1, 2):
-            try:
-                self.connection.request("GET", path)
-                response = self.connection.getresponse()
-                answer = response.read()
-                break
-            except (http.client.RemoteDisconnected, ConnectionError):
-                self.connection.close()
-                if attempt == 2:
-                    raise
-        if response.status != 200:
-            raise RuntimeError(f"{path} answered {response.status}: {answer[:300].decode('utf-8', 'replace')}")
-        return answer
+        return request(self.connection, "GET", f"/questions/{name}.json" + (f"?{urlencode(parameters)}" if parameters else ""))
 
     def close(self) -> None:
         if getattr(self, "connection", None):
