@@ -54,6 +54,8 @@ DEFAULTS = {
 OWN_OPTIONS = {"BASE": "--base", "DATA": "--data", "STORE": "--store"}
 #: 0 keeps every answer (however quick), or none (no room).
 _ZERO_MEANS_SOMETHING = {"SPARQL_ANSWERS_MIN_SECONDS", "SPARQL_ANSWERS_MAX_BYTES"}
+#: Numbers that may also be `none` (besides the settings whose default is None): keep no answers.
+_NONE_MEANS_SOMETHING = {"SPARQL_ANSWERS_MIN_SECONDS"}
 _TRUE, _FALSE = {"1", "true", "on", "yes"}, {"0", "false", "off", "no"}
 
 
@@ -65,7 +67,7 @@ def setting_value(name: str, text: str):
     if name in OWN_OPTIONS:
         raise ValueError(f"{name} is set with {OWN_OPTIONS[name]}")
     default, word = DEFAULTS[name], text.strip()
-    if word.casefold() == "none" and (default is None or name == "SPARQL_ANSWERS_MIN_SECONDS"):
+    if word.casefold() == "none" and (default is None or name in _NONE_MEANS_SOMETHING):
         return None
     try:
         if isinstance(default, bool):
