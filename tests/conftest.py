@@ -14,6 +14,8 @@ from kasograph.namespaces import DEFAULT_BASE
 from kasograph.store import GoalStore
 from kasograph.table import read_document
 
+from .servers import listener  # noqa: F401 - a fixture for every test module
+
 KASO = resources.bundled_documents()[0]
 
 

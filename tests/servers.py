@@ -67,3 +67,51 @@ def kasograph_server(log: Path, *options: str):
     command = [sys.executable, "-m", "kasograph", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
     with running(command, log, base + "/", lambda response: response.headers.get("Server") == "kasograph"):
         yield base
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts every connection made to it, whatever is sent.
+
+    The witness of the no-fetch tests: point IRIs, contexts and SERVICE calls at `url` and
+    assert that `connections` stays empty. It answers nothing (it closes each connection
+    after reading what arrives), so a client that did connect gets an error, never data."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(128)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.connections: list[bytes] = []  # the first bytes each connection sent
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.connections.append(connection.recv(4096))
+                except OSError:
+                    self.connections.append(b"")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    """A fresh counting Listener for one test."""
+    witness = Listener()
+    yield witness
+    witness.close()
