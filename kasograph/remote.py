@@ -277,13 +277,11 @@ def with_prefixes(sparql: str) -> tuple[str, int]:
     knows none of kasograph's), and the number of lines put before it."""
     tokens = lexer.tokens(sparql)
     declared, used = set(), set()
-    for index, (kind, value) in enumerate(tokens):
-        if kind != "word":
-            continue
-        if value.upper() == "PREFIX" and index + 1 < len(tokens) and tokens[index + 1][1].endswith(":"):
-            declared.add(tokens[index + 1][1][:-1])
-        elif ":" in value:
-            used.add(value.split(":", 1)[0])
+    for index, token in enumerate(tokens):
+        if token.kind == "word" and token.text.upper() == "PREFIX" and index + 1 < len(tokens) and tokens[index + 1].kind == "pname":
+            declared.add(tokens[index + 1].text.split(":", 1)[0])
+        elif token.kind == "pname":
+            used.add(token.text.split(":", 1)[0])
     missing = [p for p in PREFIX_MAP if p in used - declared]
     lines = "".join(f"PREFIX {p}: <{PREFIX_MAP[p]}>\n" for p in missing)
     return lines + sparql, len(missing)
@@ -708,18 +706,23 @@ WHERE {{ GRAPH <{stored.graph}> {{ ?goal a kg:Goal }} GRAPH ?g {{ ?later prov:wa
 class RemoteQueryPool:
     """What the /sparql endpoint and the query pages run queries on when the store is remote: the
     server answers (no worker processes), within SPARQL_TIMEOUT seconds of HTTP (the server's own
-    limit applies too); the same read-only check has run before a query gets here."""
+    limit applies too). The server runs SERVICE calls itself, out of kasograph's reach: the check
+    (kasograph.sparql.check) is the only guard here, and every query passes it before it is sent."""
 
-    def __init__(self, store: RemoteGoalStore, timeout: float = 10.0, max_result_bytes: int | None = None):
+    def __init__(self, store: RemoteGoalStore, timeout: float = 10.0, max_result_bytes: int | None = None,
+                 allowed_services: tuple[str, ...] = ()):
         self.remote = store.remote
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
+        self.allowed_services = allowed_services
+        self.unsealed_because = "the store is a remote SPARQL server, which runs queries itself"
 
     def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None, timeout: float | None = None,
             max_bytes: int | None = -1):
-        from .sparql import GRAPH_FORMATS, SELECT_FORMATS, Answer, QueryFailed, QuerySyntaxError, QueryTimeout, QueryWorkerLost
+        from .sparql import GRAPH_FORMATS, SELECT_FORMATS, Answer, QueryFailed, QuerySyntaxError, QueryTimeout, QueryWorkerLost, check
 
+        check(sparql, self.allowed_services)
         started = time.perf_counter()
         limit = self.timeout if timeout is None else timeout
         largest = self.max_result_bytes if max_bytes == -1 else max_bytes

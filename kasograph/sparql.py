@@ -18,11 +18,12 @@ import signal
 import tempfile
 import threading
 import time
+import typing
 from dataclasses import dataclass, field
 
 import pyoxigraph
 
-from . import lexer
+from . import lexer, sealing
 from .store import GoalStore, PREFIX_MAP
 
 SELECT_FORMATS = {
@@ -79,8 +80,6 @@ class Answer:
     cached: bool = False  # answered from the answers kept for this generation (kasograph.answers)
 
 
-# The words of SPARQL Update that no query may contain as keywords.
-_UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
 #: How deep brackets may nest. Real queries nest a few levels; the engine's parser recurses on each,
 #: and a query nested thousands deep would overflow its stack (the worker runs queries on a large
 #: stack anyway, and a worker that dies of a query is replaced).
@@ -92,43 +91,39 @@ MAX_RESULT_BYTES = 50_000_000
 WORKER_STACK_BYTES = 512 * 1024 * 1024
 
 
-def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> None:
-    """Refuse updates and SERVICE calls to places not on the allow-list; let Oxigraph judge the rest.
+def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> lexer.Reading:
+    """Refuse updates, SERVICE calls to places not on the allow-list, and what engines may read
+    differently; return the query's reading (its SERVICEs, whether it names graphs).
 
-    A lexical scan, not a parse: it takes microseconds where a parse in Python takes tens of
-    milliseconds, which would be most of the endpoint's time. It only has to be sound for
-    SERVICE (a query whose SERVICE it missed would fetch a URL); for updates it only chooses
-    the message, because Oxigraph's query parser refuses updates anyway.
+    It reads by the grammar's terminals (kasograph.lexer) in microseconds, where a parse in Python
+    takes tens of milliseconds. It is the only guard for a remote store and where query workers cannot
+    be sealed (kasograph.sealing); where they can, a SERVICE it missed would still open no connection.
     """
-    # SPARQL applies \u escapes before parsing, everywhere (Oxigraph too): so does the check.
-    tokens = lexer.tokens(sparql)
-    depth = 0
-    for index, (kind, value) in enumerate(tokens):
-        if kind == "other" and value in "({[":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise QuerySyntaxError(f"brackets nest more than {MAX_NESTING} deep; write the query flatter")
-        elif kind == "other" and value in ")}]":
-            depth -= 1
-        if kind != "word":
-            continue
-        keyword = value.upper()
-        if keyword in _UPDATE_KEYWORDS:
-            raise QueryRefused(f"this endpoint is read-only: updates are refused ({keyword})")
-        if keyword == "SERVICE":
-            following = tokens[index + 1:index + 3]
-            if following and following[0][0] == "word" and following[0][1].upper() == "SILENT":
-                following = following[1:]
-            target = following[0] if following else ("", "")
-            if target[0] != "iri":
-                raise QueryRefused("SERVICE needs a full IRI from the allow-list, not a variable or prefixed name")
-            if target[1][1:-1] not in allowed_services:
-                raise QueryRefused(f"SERVICE {target[1]} is not on this server's allow-list")
+    reading = lexer.read(sparql)
+    if reading.depth > MAX_NESTING:
+        raise QuerySyntaxError(f"brackets nest more than {MAX_NESTING} deep; write the query flatter")
+    if reading.updates:
+        raise QueryRefused(f"this endpoint is read-only: updates are refused ({', '.join(sorted(reading.updates))})")
+    for target in reading.services:
+        if target.kind != "iri":
+            raise QueryRefused("SERVICE needs a full IRI from the allow-list, not a variable or prefixed name")
+        if lexer.unescaped(target.text[1:-1]) not in allowed_services:
+            raise QueryRefused(f"SERVICE {target.text} is not on this server's allow-list")
+    if reading.ambiguous:
+        raise QuerySyntaxError(f"{reading.ambiguous[0]} (SPARQL engines would read this query differently)")
+    return reading
 
 
-def _worker(connection, data: str) -> None:
-    """A worker process: answer queries on a thread with a large stack (the engine's parser and
-    planner recurse; a process's main thread has 8 MB, which a long chain of UNIONs overflows)."""
+def _worker(connection, data: str, seal: bool) -> None:
+    """A worker process: seal it from the network if asked (before it reads a query), then answer
+    queries on a thread with a large stack (the engine's parser and planner recurse; a process's main
+    thread has 8 MB, which a long chain of UNIONs overflows)."""
+    if seal:
+        try:
+            sealing.seal()
+        except sealing.SealingFailed as error:
+            connection.send(("unsealed", str(error)))
+            return
     threading.stack_size(WORKER_STACK_BYTES)
     thread = threading.Thread(target=_serve, args=(connection, data), name="kasograph-query")
     thread.start()
@@ -286,81 +281,48 @@ def from_kept(kept: Answer, select_format: str = "json", graph_format: str = "tt
 
 
 @dataclass
-class QueryPool:
-    """Worker processes that answer queries with a time limit; the web process never blocks on the engine.
+class QueryWorkers:
+    """Worker processes that each hold the store (`data`: a store directory or an N-Quads file) and run
+    queries with a time limit; the web process never blocks on the engine. `sealed` workers cannot open
+    a network connection (kasograph.sealing); they refuse to start if the filter does not hold.
 
-    With `answers` (a kasograph.answers.AnswerCache of the store's generation), an answer that took
-    long is kept, and the same query is then answered from it, in any format."""
+    `run` is the runner: it does not check what it runs (QueryPool does)."""
 
-    store: GoalStore
-    workers: int = 2
+    data: str
+    count: int = 2
     timeout: float = 10.0
-    max_result_bytes: int | None = MAX_RESULT_BYTES  # a larger answer is refused (QueryTooLarge)
-    answers: object | None = None  # kasograph.answers.AnswerCache
-    closed: threading.Event = field(default_factory=threading.Event, init=False)  # set by close()
+    sealed: bool = True
+    closed: threading.Event = field(default_factory=threading.Event)
     _idle: queue.Queue = field(default_factory=queue.Queue, init=False)
-    _data: str = field(default="", init=False)  # what workers open: the on-disk store, or an N-Quads copy
-    _temporary: bool = field(default=False, init=False)
     _context: object = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _all: list = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        if self.store.path is not None:
-            self._data = str(self.store.path)  # a published generation: never written again, safe to share
-        else:
-            handle, self._data = tempfile.mkstemp(prefix="kasograph-", suffix=".nq")
-            self._temporary = True
-            with os.fdopen(handle, "wb") as out:
-                self.store.store.dump(out, format=pyoxigraph.RdfFormat.N_QUADS)
         # "spawn": a fresh interpreter, never a fork of a threaded web server.
         self._context = multiprocessing.get_context("spawn")
-        for _ in range(self.workers):
+        for _ in range(self.count):
             self._idle.put(self._start())
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(child, self._data), daemon=True, name="kasograph-query")
+        process = self._context.Process(target=_worker, args=(child, self.data, self.sealed), daemon=True,
+                                        name="kasograph-query")
         process.start()
         child.close()
-        if not parent.poll(120) or parent.recv() != ("ready",):
+        status = parent.recv() if parent.poll(120) else ("silent",)
+        if status != ("ready",):
             process.kill()
-            raise RuntimeError("a query worker did not start")
+            raise RuntimeError(f"a query worker did not start: {status[-1]}")
         worker = _Worker(process, parent)
         with self._lock:
             self._all.append(worker)
         return worker
 
-    def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
-            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-            timeout: float | None = None, max_bytes: int | None = -1) -> Answer:
-        """Run a checked query; raise QuerySyntaxError, QueryTimeout or QueryFailed when it cannot be answered.
-        `max_bytes`: the largest answer, if not the pool's `max_result_bytes` (-1); None: no limit."""
-        key = exact = None
-        if self.answers is not None:
-            # The answer is kept in one format (`key`); a copy made in another is kept too (`exact`), so that
-            # a large CSV download is not written again from the JSON each time.
-            key = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [])
-            exact = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [],
-                                     formats=[select_format, graph_format], row_limit=row_limit)
-            kept = self.answers.get(exact)
-            if kept is not None:
-                return kept
-            kept = self.answers.get(key)
-            if kept is not None:
-                answer = from_kept(kept, select_format, graph_format, row_limit)
-                if answer is not kept and row_limit is None:
-                    self.answers.put(exact, answer)
-                return answer
-        answer = self._run(sparql, select_format, graph_format, row_limit, default_graph, named_graphs, timeout,
-                           self.max_result_bytes if max_bytes == -1 else max_bytes)
-        if key is not None and row_limit is None and (select_format if answer.kind != "graph" else graph_format) == KEPT_FORMATS[answer.kind]:
-            self.answers.put(key, answer)
-        return answer
-
-    def _run(self, sparql: str, select_format: str, graph_format: str, row_limit: int | None,
-             default_graph: list[str] | None, named_graphs: list[str] | None, timeout: float | None,
-             max_bytes: int | None) -> Answer:
+    def run(self, sparql: str, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
+            default_graph: list[str] | None = None, named_graphs: list[str] | None = None, timeout: float | None = None,
+            max_bytes: int | None = MAX_RESULT_BYTES) -> Answer:
+        """Run a query on the next idle worker; raise QuerySyntaxError, QueryTimeout or QueryFailed."""
         limit = self.timeout if timeout is None else timeout
         started = time.monotonic()
         try:
@@ -378,14 +340,8 @@ class QueryPool:
                 raise QueryTimeout(f"the query was stopped after {limit:g} s")
             status, *payload = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
-            worker.process.join(2)
-            crashed = (worker.process.exitcode or 0) < 0 and -worker.process.exitcode in _FAULTS
-            self._replace(worker)
-            worker = None
-            if crashed:
-                raise QueryWorkerLost("the query stopped the engine (nested or chained too deeply?); "
-                                      "write it more simply", crashed=True) from None
-            raise QueryWorkerLost("the query worker stopped unexpectedly; try again", crashed=False) from None
+            lost, worker = worker, None
+            self._lost(lost)
         finally:
             if worker is not None:
                 self._idle.put(worker)
@@ -396,6 +352,16 @@ class QueryPool:
         if status == "too large":
             raise QueryTooLarge(payload[0])
         raise QueryFailed(payload[0])
+
+    def _lost(self, worker: _Worker) -> typing.NoReturn:
+        """A worker that stopped while it answered: replace it and say why (never returns)."""
+        worker.process.join(2)
+        crashed = (worker.process.exitcode or 0) < 0 and -worker.process.exitcode in _FAULTS
+        self._replace(worker)
+        if crashed:
+            raise QueryWorkerLost("the query stopped the engine (nested or chained too deeply?); "
+                                  "write it more simply", crashed=True) from None
+        raise QueryWorkerLost("the query worker stopped unexpectedly; try again", crashed=False) from None
 
     def _replace(self, worker: _Worker | None) -> None:
         """Kill a worker and start its replacement in the background, so that the caller answers at once."""
@@ -427,5 +393,82 @@ class QueryPool:
         for worker in workers:
             worker.process.kill()
             worker.process.join(5)
+
+
+@dataclass
+class QueryPool:
+    """Visitors' queries, checked (`check`), answered by sealed workers — or, for a query whose every
+    SERVICE is on `allowed_services`, by a worker that may use the network, started when first needed.
+
+    With `answers` (a kasograph.answers.AnswerCache of the store's generation), an answer that took
+    long is kept, and the same query is then answered from it, in any format."""
+
+    store: GoalStore
+    workers: int = 2
+    timeout: float = 10.0
+    max_result_bytes: int | None = MAX_RESULT_BYTES  # a larger answer is refused (QueryTooLarge)
+    answers: object | None = None  # kasograph.answers.AnswerCache
+    allowed_services: tuple[str, ...] = ()
+    closed: threading.Event = field(default_factory=threading.Event, init=False)  # set by close()
+    unsealed_because: str | None = field(default=None, init=False)  # why workers run unsealed here, if they do
+    _data: str = field(default="", init=False)  # what workers open: the on-disk store, or an N-Quads copy
+    _temporary: bool = field(default=False, init=False)
+    _sealed: QueryWorkers | None = field(default=None, init=False)
+    _networked: QueryWorkers | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        if self.store.path is not None:
+            self._data = str(self.store.path)  # a published generation: never written again, safe to share
+        else:
+            handle, self._data = tempfile.mkstemp(prefix="kasograph-", suffix=".nq")
+            self._temporary = True
+            with os.fdopen(handle, "wb") as out:
+                self.store.store.dump(out, format=pyoxigraph.RdfFormat.N_QUADS)
+        self.unsealed_because = sealing.unavailable()
+        self._sealed = QueryWorkers(self._data, self.workers, self.timeout, sealed=self.unsealed_because is None,
+                                    closed=self.closed)
+
+    def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
+            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+            timeout: float | None = None, max_bytes: int | None = -1) -> Answer:
+        """Check a query and run it; raise QueryRefused, QuerySyntaxError, QueryTimeout or QueryFailed when it
+        cannot be answered. `max_bytes`: the largest answer, if not the pool's `max_result_bytes` (-1); None: no limit."""
+        reading = check(sparql, self.allowed_services)
+        key = exact = None
+        if self.answers is not None:
+            # The answer is kept in one format (`key`); a copy made in another is kept too (`exact`), so that
+            # a large CSV download is not written again from the JSON each time.
+            key = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [])
+            exact = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [],
+                                     formats=[select_format, graph_format], row_limit=row_limit)
+            kept = self.answers.get(exact)
+            if kept is not None:
+                return kept
+            kept = self.answers.get(key)
+            if kept is not None:
+                answer = from_kept(kept, select_format, graph_format, row_limit)
+                if answer is not kept and row_limit is None:
+                    self.answers.put(exact, answer)
+                return answer
+        workers = self._with_network() if reading.services else self._sealed
+        answer = workers.run(sparql, select_format, graph_format, row_limit, default_graph, named_graphs, timeout,
+                             self.max_result_bytes if max_bytes == -1 else max_bytes)
+        if key is not None and row_limit is None and (select_format if answer.kind != "graph" else graph_format) == KEPT_FORMATS[answer.kind]:
+            self.answers.put(key, answer)
+        return answer
+
+    def _with_network(self) -> QueryWorkers:
+        """The one worker that may call the allow-listed SERVICEs (only checked queries that call them get here)."""
+        with self._lock:
+            if self._networked is None:
+                self._networked = QueryWorkers(self._data, 1, self.timeout, sealed=False, closed=self.closed)
+            return self._networked
+
+    def close(self) -> None:
+        self.closed.set()
+        for workers in (self._sealed, self._networked):
+            if workers is not None:
+                workers.close()
         if self._temporary and os.path.exists(self._data):
             os.unlink(self._data)

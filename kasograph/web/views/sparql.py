@@ -15,7 +15,7 @@ from ... import saved
 from ...errors import InputError
 from ...namespaces import sparql_prefixes
 from ...sparql import (GRAPH_FORMATS, SELECT_FORMATS, QueryFailed, QueryPool, QueryRefused, QuerySyntaxError, QueryTimeout,
-                       QueryWorkerLost, check)
+                       QueryWorkerLost)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -39,12 +39,14 @@ def pool() -> QueryPool:
             from ...remote import RemoteQueryPool  # a remote store: the server answers, no worker processes
 
             app.extensions["kasograph_pool"] = RemoteQueryPool(store, timeout=app.config["SPARQL_TIMEOUT"],
-                                                               max_result_bytes=app.config.get("SPARQL_MAX_RESULT_BYTES"))
+                                                               max_result_bytes=app.config.get("SPARQL_MAX_RESULT_BYTES"),
+                                                               allowed_services=tuple(app.config["SPARQL_SERVICE_ALLOWLIST"]))
         if "kasograph_pool" not in app.extensions:
             data, kept = app.extensions["kasograph"], app.config["SPARQL_ANSWERS_MIN_SECONDS"]
             answers = data.answer_cache(min_seconds=kept, max_bytes=app.config["SPARQL_ANSWERS_MAX_BYTES"]) if kept is not None else None
             workers = QueryPool(data.store, workers=app.config["SPARQL_WORKERS"], timeout=app.config["SPARQL_TIMEOUT"],
-                                max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"], answers=answers)
+                                max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"], answers=answers,
+                                allowed_services=tuple(app.config["SPARQL_SERVICE_ALLOWLIST"]))
             atexit.register(workers.close)
             app.extensions["kasograph_pool"] = workers
             if app.config["SPARQL_WARM_UP"] and answers is not None:
@@ -145,7 +147,11 @@ def endpoint():
     if not _strict_utf8():
         return _text(400, "The request is not UTF-8: a query must be sent as UTF-8 text.")
     if content_type == "application/sparql-update" or "update" in request.values:
+        if "query" in request.values:
+            return _text(400, "A request holds one operation: a query or an update, not both.")
         return _text(403, "This endpoint is read-only: SPARQL updates are refused.")
+    if len(request.values.getlist("query")) + (content_type == "application/sparql-query" and request.method == "POST") > 1:
+        return _text(400, "A request holds one query: this one holds more than one.")
     if request.method == "POST" and content_type == "application/sparql-query":
         query = request.get_data(as_text=True)
     else:
@@ -158,7 +164,6 @@ def endpoint():
         return _text(413, f"The query is longer than {config['SPARQL_MAX_QUERY_BYTES']} bytes.")
     select_format, graph_format = _formats()
     try:
-        check(query, tuple(config["SPARQL_SERVICE_ALLOWLIST"]))
         answer = run_query(query, select_format=select_format, graph_format=graph_format,
                            default_graph=request.values.getlist("default-graph-uri") or None,
                            named_graphs=request.values.getlist("named-graph-uri") or None)
@@ -236,7 +241,6 @@ def run_for_page(query: str) -> dict:
     limit = current_app.config["SPARQL_HTML_ROW_LIMIT"]
     result = {"columns": [], "rows": [], "boolean": None, "graph": None, "error": None, "truncated": False, "seconds": None}
     try:
-        check(query, tuple(current_app.config["SPARQL_SERVICE_ALLOWLIST"]))
         answer = run_query(query, select_format="json", graph_format="ttl", row_limit=limit)
     except (QueryRefused, QuerySyntaxError, QueryTimeout, QueryFailed) as error:
         result["error"] = f"{type(error).__name__.replace('Query', '')}: {error}"
@@ -320,6 +324,8 @@ def question_results(name: str, fmt: str):
         # A saved question is ours, not a stranger's query: its whole answer is what Excel or Power BI asks for,
         # however large (the size limit is there to stop runaway queries).
         answer = run_query(query, select_format=fmt, max_bytes=None)
+    except QueryRefused as error:  # the values given made it a query this server does not run
+        return _text(400, str(error))
     except (QuerySyntaxError, QueryTimeout, QueryFailed) as error:  # a saved question that fails is our bug: 500
         busy = isinstance(error, QueryTimeout) or (isinstance(error, QueryWorkerLost) and not error.crashed)
         return _text(503 if busy else 500, str(error))
