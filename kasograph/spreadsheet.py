@@ -313,7 +313,6 @@ def _newlines(text: str) -> str:
 
 _CHUNK = 64 * 1024
 _OTHER_OFFICE = {"word/": ("a Word document", "Word-asiakirja"), "ppt/": ("a PowerPoint presentation", "PowerPoint-esitys")}
-_XML_PARTS = (".xml", ".rels", ".vml")
 
 
 class _Refused(Exception):
@@ -330,8 +329,9 @@ def check_workbook_archive(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     declare (together at most `max_unpacked_bytes`, each at most `max_ratio`
     times its packed size when over `ratio_applies_above`), then unpacks every
     part in 64 KiB pieces to check that none holds more than it declares (a
-    declared size is only a claim) and that no XML part has a DTD (entity
-    expansion). Memory use stays at a few pieces whatever the archive holds.
+    declared size is only a claim) and that no part, whatever its name, has a
+    DTD (entity expansion, external entities). Memory use stays at a few
+    pieces whatever the archive holds.
     """
     file = str(path)
     try:
@@ -377,7 +377,10 @@ def _check_archive(path: Path, limits: Limits) -> None:
                                f"osa {part.filename!r} purkautuisi {ratio:.0f}-kertaiseksi, yli rajan {limits.max_ratio:.0f} (zip-pommi?)")
         with path.open("rb") as raw:
             for part in parts:
-                prolog = _PrologCheck(part.filename) if part.filename.lower().endswith(_XML_PARTS) else None
+                # Every part, whatever its name: openpyxl finds parts by their content type, so a DTD in
+                # `xl/styles.dat` is read as well as one in `xl/styles.xml`. (A part that is no XML fails
+                # expat at its first byte and costs nothing more.)
+                prolog = _PrologCheck(part.filename)
                 for piece in _unpack(raw, part):
                     if prolog is not None and not prolog.feed(piece):
                         prolog = None  # the root element has started: no DTD can follow

@@ -96,7 +96,22 @@ class Manifest:
     @classmethod
     def from_json(cls, text: str) -> "Manifest":
         data = json.loads(text)
-        return cls(data["generation"], {d["id"]: StoredDocument(**d) for d in data["documents"]})
+        manifest = cls(data["generation"], {d["id"]: StoredDocument(**d) for d in data["documents"]})
+        for document in manifest.documents.values():
+            _check_stored(document)
+        return manifest
+
+
+def _check_stored(document: StoredDocument) -> None:
+    """A manifest's IRIs are written into SPARQL updates (`GRAPH <…>`) and its text files are read:
+    one that is no IRI could end the update's IRI and add an operation of its own (`LOAD <http://…>`
+    makes Oxigraph fetch), a file name with a folder read any file. Raise ValueError for either."""
+    for iri in (document.graph, document.source_text):
+        if iri is not None:
+            pyoxigraph.NamedNode(iri)  # ValueError unless an IRI, which cannot hold '>', '{', '}' or spaces
+    name = document.text_file
+    if name is not None and (Path(name).name != name or name.startswith(".")):
+        raise ValueError(f"text file {document.text_file!r} is not a plain file name")
 
 
 class StoreDirectory:
@@ -128,7 +143,12 @@ class StoreDirectory:
         name = name or self.current()
         if name is None:
             return Manifest("")
-        return Manifest.from_json((self.path / "generations" / f"{name}.json").read_text(encoding="utf-8"))
+        path = self.path / "generations" / f"{name}.json"
+        try:
+            return Manifest.from_json(path.read_text(encoding="utf-8"))
+        except ValueError as error:  # a manifest kasograph did not write: nothing is done with what it says
+            raise InputError([Problem(str(path), f"not a manifest of kasograph's: {error}",
+                                      f"ei kasographin kirjoittama luettelo: {error}")]) from None
 
     def open(self) -> tuple[str, pyoxigraph.Store]:
         """The current generation, opened read-only, with its name."""
