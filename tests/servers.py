@@ -82,7 +82,7 @@ class Listener:
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
         self.socket.listen(128)
-        self.socket.settimeout(0.2)
+        self.socket.settimeout(0.05)
         self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.connections: list[bytes] = []  # the first bytes each connection sent

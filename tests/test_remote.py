@@ -360,3 +360,20 @@ def test_a_folder_of_documents_imports_as_into_a_local_store(runner, stores, tmp
     for sparql in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a kg:Goal }",
                    "SELECT (COUNT(*) AS ?n) WHERE { ?new prov:wasRevisionOf ?old }"):
         assert csv_rows(runner, remote, sparql) == csv_rows(runner, local, sparql)
+
+
+def test_the_server_is_sent_no_query_that_would_make_it_fetch(stores, listener):
+    """The Oxigraph server runs SERVICE itself: the check is the only guard, and every disguise stops there."""
+    from kasograph.web import create_app
+
+    from .test_no_outbound import corpus
+
+    remote, _ = stores
+    client = create_app({"STORE": remote, "SPARQL_TIMEOUT": 10}).test_client()
+    for query in corpus(listener.url):
+        for response in (client.get("/sparql", query_string={"query": query}), client.post("/sparql", data={"query": query}),
+                         client.post("/sparql", data=query.encode(), content_type="application/sparql-query")):
+            assert response.status_code in (400, 403), (query, response.status_code)
+    assert client.get("/sparql", query_string={"query": f"SELECT * FROM <{listener.url}/x> {{ ?s ?p ?o }} LIMIT 1"}).status_code == 200
+    time.sleep(0.3)
+    assert listener.connections == []
