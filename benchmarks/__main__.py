@@ -1,6 +1,6 @@
 """Time every stage of kasograph at a chosen size, each with a baseline measured in the same run.
 
-    python -m benchmarks [--size bundled|10k|100k|1m|5m|10m] [--stages import,validation,questions,graphs,pages]
+    python -m benchmarks [--size bundled|10k|100k|1m|5m|10m] [--stages import,validation,questions,endpoint,graphs,pages]
                          [--repeat N] [--json FILE] [--remote | --store URL] [--clients 32] [--seconds 60]
 
 Sizes are in triples; the data are goal tables written by `benchmarks.generate` (seeded) and
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import common
 
-STAGES = ("import", "validation", "questions", "graphs", "pages")
+STAGES = ("import", "validation", "questions", "endpoint", "graphs", "pages")
 REMOTE_STAGES = ("import", "questions", "pages")
 
 
@@ -86,6 +86,14 @@ def questions_stage(args: argparse.Namespace, location: str | Path) -> dict:
     return result
 
 
+def endpoint_stage(args: argparse.Namespace, store: Path) -> dict:
+    from .endpoint import measure_endpoint, report
+
+    result = measure_endpoint(store, args.requests or 300)
+    print("    " + report(result), flush=True)
+    return result
+
+
 def graphs_stage(store: Path) -> dict:
     from .graphs import measure_graphs_apart, print_graphs
 
@@ -132,6 +140,8 @@ def run_local(args: argparse.Namespace, stages: list[str], tables: Path, scratch
         results.append(announce("validation", lambda: validation_stage(args, store, scratch)))
     if "questions" in stages:
         results.append(announce("questions", lambda: questions_stage(args, store)))
+    if "endpoint" in stages:
+        results.append(announce("endpoint", lambda: endpoint_stage(args, store)))
     if "graphs" in stages:
         results.append(announce("graphs", lambda: graphs_stage(store)))
     if "pages" in stages:
@@ -241,6 +251,14 @@ def _questions_summary(result: dict, add, stage: str = "questions") -> None:
             f"{baseline}, the same query", target, first + rdflib)
 
 
+def _endpoint_summary(result: dict, add) -> None:
+    m = result["median_ms"]
+    add("endpoint", f"/sparql, a cheap query ({result['requests']} new texts, one connection)", m["sparql"] / 1000,
+        m["engine"] / 1000, "pyoxigraph in-process, the same queries",
+        f"own cost < {result['target_ms']:g} ms: {'met' if result['target_met'] else 'missed'}",
+        f"own cost {result['own_cost_ms']} ms; /favicon.ico {m['favicon']} ms; the check {m['check']} ms")
+
+
 def _graphs_summary(result: dict, add) -> None:
     add("graphs", "three graphs: networkx work", result["networkx_s"], result["feeding_queries_s"], "the SPARQL that feeds them",
         f"≤ 1×: {'met' if result['target_met'] else 'missed'}", f"analytics {sum(result['analytics_s'].values()):.2f} s; "
@@ -275,7 +293,8 @@ def _remote_import_summary(result: dict, add) -> None:
 
 
 SUMMARIES = {("import", False): _import_summary, ("validation", False): _validation_summary,
-             ("questions", False): _questions_summary, ("graphs", False): _graphs_summary, ("pages", False): _pages_summary,
+             ("questions", False): _questions_summary, ("endpoint", False): _endpoint_summary,
+             ("graphs", False): _graphs_summary, ("pages", False): _pages_summary,
              ("import", True): _remote_import_summary,
              ("questions", True): lambda result, add: _questions_summary(result, add, "questions (server)"),
              ("pages", True): _pages_summary}
@@ -308,8 +327,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     where.add_argument("--store", metavar="URL", help="the same against an existing SPARQL server")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients of the pages stage")
     parser.add_argument("--seconds", type=float, default=60, help="seconds of load for goal and for person pages")
-    parser.add_argument("--requests", type=int, default=300, help="bundled size: sequential requests per page against "
-                        "static files (0: skip)")
+    parser.add_argument("--requests", type=int, default=300, help="requests of each kind in the endpoint stage; bundled "
+                        "size: sequential requests per page against static files (0: skip those)")
     parser.add_argument("--rdflib-limit", type=float, default=60, help="seconds rdflib may spend on one question")
     parser.add_argument("--rdflib-load-limit", type=float, default=300, help="seconds rdflib may spend parsing the data")
     parser.add_argument("--probe-limit", type=float, default=120, help="seconds pyoxigraph may take on a question once before "

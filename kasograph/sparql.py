@@ -114,6 +114,21 @@ def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> lexer.Reading:
     return reading
 
 
+def service_allowlist(entries) -> tuple[str, ...]:
+    """The SERVICE IRIs queries may call, each an absolute http(s) IRI (a relative one could never match
+    what a query resolves, and would only mislead); ValueError names the first that is not."""
+    allowed = []
+    for entry in entries:
+        try:
+            pyoxigraph.NamedNode(entry)
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IRI") from None
+        if not entry.lower().startswith(("http://", "https://")):
+            raise ValueError(f"{entry!r} is not an absolute http(s) IRI")
+        allowed.append(entry)
+    return tuple(allowed)
+
+
 def _worker(connection, data: str, seal: bool) -> None:
     """A worker process: seal it from the network if asked (before it reads a query), then answer
     queries on a thread with a large stack (the engine's parser and planner recurse; a process's main

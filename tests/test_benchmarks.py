@@ -31,9 +31,10 @@ def stage(report: dict, name: str) -> dict:
 
 
 def test_every_local_stage_reports_against_its_baseline(tmp_path):
-    """import, validation, questions and graphs at the tiniest size (pages has its own test: its load runs take
+    """import, validation, questions, endpoint and graphs at the tiniest size (pages has its own test: its load runs take
     seconds each); every saved question is asked, and the three engines give the same number of rows."""
-    report = run_suite(tmp_path, "--stages", "import,validation,questions,graphs", "--big-document-goals", "0")
+    report = run_suite(tmp_path, "--stages", "import,validation,questions,endpoint,graphs", "--big-document-goals", "0",
+                       "--requests", "20")
     assert report["machine"]["cores"] and report["machine"]["versions"]["pyoxigraph"]
 
     batch = stage(report, "import")["batch"]
@@ -55,6 +56,9 @@ def test_every_local_stage_reports_against_its_baseline(tmp_path):
     # The chosen parameters name things the data has: the parameterised questions find rows.
     found = {q["name"]: q["rows"]["pyoxigraph"] for q in questions["questions"]}
     assert all(found[name] > 0 for name in ("goals-of-person", "goals-of-theme", "goals-of-group", "document-contents"))
+
+    endpoint = stage(report, "endpoint")
+    assert endpoint["requests"] == 20 and all(endpoint["median_ms"][k] > 0 for k in ("sparql", "engine", "favicon", "check"))
 
     graphs = stage(report, "graphs")
     assert graphs["nodes"]["responsibility"] > 0 and graphs["feeding_queries_s"] > 0

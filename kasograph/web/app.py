@@ -22,9 +22,11 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from .. import saved
+from ..errors import InputError, Problem
 from ..goaldata import GoalData
 from ..linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, description, local_path, serialize
 from ..namespaces import DEFAULT_BASE, KG
+from ..sparql import service_allowlist
 from . import i18n
 from .views import compare as compare_views
 from .views import dataset as dataset_views
@@ -115,6 +117,10 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     base = app.config["BASE"]
     if not base.endswith(("/", "#")):
         app.config["BASE"] = base = base + "/"
+    try:
+        app.config["SPARQL_SERVICE_ALLOWLIST"] = service_allowlist(app.config["SPARQL_SERVICE_ALLOWLIST"])
+    except ValueError as error:
+        raise InputError([Problem("SPARQL_SERVICE_ALLOWLIST", str(error), str(error))]) from None
     app.extensions["kasograph"] = data or GoalData.open(Path(app.config["DATA"]) if app.config["DATA"] else None, base,
                                                         app.config["STORE"] or None)
     app.jinja_env.globals.update(t=lambda key: i18n.TEXTS[g.lang].get(key, key), href=href, link_to=link_to,
