@@ -715,7 +715,6 @@ class RemoteQueryPool:
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
         self.allowed_services = allowed_services
-        self.unsealed_because = "the store is a remote SPARQL server, which runs queries itself"
 
     def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None, timeout: float | None = None,

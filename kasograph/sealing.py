@@ -19,7 +19,7 @@ import errno
 import socket
 import sys
 
-MECHANISM = "seccomp (libseccomp): no socket but AF_UNIX, no io_uring"
+MECHANISM = "seccomp via libseccomp: no socket but AF_UNIX, no io_uring"
 
 
 class SealingFailed(Exception):
@@ -35,6 +35,17 @@ def unavailable() -> str | None:
     except (ImportError, RuntimeError, OSError) as error:
         return f"libseccomp cannot be loaded ({error})"
     return None
+
+
+def describe(remote_store: bool = False) -> str:
+    """What `serve` says at start-up: whether visitors' queries run sealed, and if not, why and what guards."""
+    if remote_store:
+        return ("the store is a SPARQL server, which runs queries (and their SERVICE calls) itself: "
+                "kasograph's check is the only guard there")
+    reason = unavailable()
+    if reason is None:
+        return f"query workers are sealed from the network ({MECHANISM})"
+    return f"query workers are NOT sealed from the network here ({reason}): the check is the only guard against SERVICE"
 
 
 def seal() -> None:

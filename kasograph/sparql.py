@@ -425,7 +425,6 @@ class QueryPool:
     answers: object | None = None  # kasograph.answers.AnswerCache
     allowed_services: tuple[str, ...] = ()
     closed: threading.Event = field(default_factory=threading.Event, init=False)  # set by close()
-    unsealed_because: str | None = field(default=None, init=False)  # why workers run unsealed here, if they do
     _data: str = field(default="", init=False)  # what workers open: the on-disk store, or an N-Quads copy
     _temporary: bool = field(default=False, init=False)
     _sealed: QueryWorkers | None = field(default=None, init=False)
@@ -440,8 +439,8 @@ class QueryPool:
             self._temporary = True
             with os.fdopen(handle, "wb") as out:
                 self.store.store.dump(out, format=pyoxigraph.RdfFormat.N_QUADS)
-        self.unsealed_because = sealing.unavailable()
-        self._sealed = QueryWorkers(self._data, self.workers, self.timeout, sealed=self.unsealed_because is None,
+        # Where the platform cannot seal, the workers run unsealed (and `serve` has said so): the check guards alone.
+        self._sealed = QueryWorkers(self._data, self.workers, self.timeout, sealed=sealing.unavailable() is None,
                                     closed=self.closed)
 
     def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
