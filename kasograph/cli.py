@@ -284,15 +284,29 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
 @click.option("--setting", "settings", multiple=True, type=(str, str), metavar="NAME VALUE",
               help="Any setting of the app (README: Settings), e.g. --setting SPARQL_MAX_RESULT_BYTES 200000000; "
                    "repeatable; over the options above.")
+@click.option("--max-connections", default=4000, show_default=True, type=click.IntRange(min=1),
+              help="Open connections each server process keeps (waitress alone: 100); more wait in the kernel's queue. "
+                   "The open-files limit is raised to fit, up to its hard limit.")
+@click.option("--max-client-connections", default=200, show_default=True, type=click.IntRange(min=0),
+              help="Of each process's connections, how many one client address (an IPv6 /64) may hold; more are closed "
+                   "at once. 0: no cap, for behind a reverse proxy, where every connection comes from the proxy.")
+@click.option("--header-timeout", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a request line and headers may take to arrive, from their first byte (a byte now and then "
+                   "does not extend it).")
+@click.option("--body-timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a request body may take to arrive, after its headers.")
+@click.option("--idle-timeout", default=60, show_default=True, type=click.IntRange(min=1),
+              help="Seconds a connection stays open with no request under way (waitress alone: 120).")
 @click.option("--debug", is_flag=True, help="Flask's development server with reload and tracebacks (never in production).")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str | None, threads: int, processes: int | None,
           timeout: float, workers: int, services: tuple[str, ...], no_warm_up: bool, settings: tuple[tuple[str, str], ...],
-          debug: bool) -> None:
+          max_connections: int, max_client_connections: int, header_timeout: float, body_timeout: float,
+          idle_timeout: int, debug: bool) -> None:
     """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
     from .web import create_app
     from .web.app import setting_value
-    from .web.serving import CannotStart, default_processes
+    from .web.serving import CannotStart, Limits, default_processes
     from .web.serving import serve as serve_app
 
     processes = 1 if debug else max(1, processes or default_processes())
@@ -324,7 +338,8 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
             ready()
             app.run(host=host, port=port, debug=True, use_reloader=True)
             return
-        serve_app(make_app, host, port, threads=threads, processes=processes, ready=ready,
+        limits = Limits(max_connections, max_client_connections, header_timeout, body_timeout, idle_timeout)
+        serve_app(make_app, host, port, threads=threads, processes=processes, limits=limits, ready=ready,
                   say=lambda message: click.echo(f"kasograph: {message}", err=True))
     except CannotStart:
         sys.exit(1)
