@@ -330,7 +330,12 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
             raise CannotStart() from None
 
     def ready() -> None:
+        from .remote import is_remote_location
+        from .sealing import describe
+
         click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+        click.echo(f"kasograph: {describe(remote_store=not data and is_remote_location(obj.directory.path))}"
+                   + (f"; SERVICE allowed to {', '.join(services)}, in a worker with network" if services else ""), err=True)
 
     try:
         if debug:
