@@ -25,6 +25,7 @@ so instead of guessing (`Reading.ambiguous`), and the endpoint refuses the query
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -135,13 +136,14 @@ def unescaped(sparql: str) -> str:
 
 def read(sparql: str) -> Reading:
     """The reading of a query: both ways when it holds \\u escapes (see the module's notes)."""
-    reading = _read(tokens(sparql))
+    reading = _read(tokens(sparql), sparql)
     if CODEPOINT.search(sparql):
-        reading = reading.join(_read(tokens(unescaped(sparql))))
+        text = unescaped(sparql)
+        reading = reading.join(_read(tokens(text), text))
     return reading
 
 
-def _read(found: list[Token]) -> Reading:
+def _read(found: list[Token], text: str) -> Reading:
     reading = Reading()
     depth = 0
     for index, token in enumerate(found):
@@ -151,16 +153,16 @@ def _read(found: list[Token]) -> Reading:
         elif token.kind == "punct" and token.text in ")}]":
             depth -= 1
         elif token.kind == "word":
-            _read_word(token, found[index + 1:index + 3], reading)
+            _read_word(token, found[index + 1:index + 3], reading, text)
         elif token.kind == "pname":
-            _read_name(token, reading)
+            _read_name(token, reading, text)
     return reading
 
 
-def _read_word(token: Token, following: list[Token], reading: Reading) -> None:
+def _read_word(token: Token, following: list[Token], reading: Reading, text: str) -> None:
     keyword = token.text.upper()
     if keyword not in KEYWORDS:
-        reading.ambiguous.append(f"{token.text!r} is no SPARQL keyword")
+        reading.ambiguous.append(f"{_at(text, token.start)}: {token.text!r} is no SPARQL keyword")
     elif keyword in UPDATE_KEYWORDS:
         reading.updates.add(keyword)
     elif keyword in ("GRAPH", "FROM"):
@@ -171,17 +173,27 @@ def _read_word(token: Token, following: list[Token], reading: Reading) -> None:
         reading.services.append(following[0] if following else Token("error", "", token.start + len(token.text)))
 
 
-def _read_name(token: Token, reading: Reading) -> None:
+def _read_name(token: Token, reading: Reading, text: str) -> None:
     prefix, _, local = token.text.partition(":")
     folded = prefix.upper().lower()  # as engines that fold beyond ASCII would (ſ is S to Python and Java)
     if "service" in folded:
-        reading.ambiguous.append(f"the prefix {prefix!r} holds SERVICE, which Oxigraph may read as the keyword")
+        reading.ambiguous.append(f"{_at(text, token.start)}: the prefix {prefix!r} holds SERVICE, which Oxigraph may read "
+                                 "as the keyword; name the prefix otherwise")
     if "graph" in folded or "from" in folded:
         reading.names_graphs = True
     if local and len(_OXIGRAPH_PN_LOCAL.match(local).group()) != len(local):
-        reading.ambiguous.append(f"Oxigraph ends the name {token.text!r} at its second dot; write it as a full <IRI>")
+        reading.ambiguous.append(f"{_at(text, token.start)}: Oxigraph ends the name {token.text!r} at its second dot; "
+                                 "write it as a full <IRI>")
 
 
+def _at(text: str, offset: int) -> str:
+    """A position as the engine's messages give it: line:column, both from 1."""
+    line = text.count("\n", 0, offset) + 1
+    return f"at {line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+@functools.lru_cache(maxsize=512)
 def reads_named_graphs(sparql: str) -> bool:
-    """Whether a query names graphs (GRAPH, FROM, FROM NAMED): if not, the union alone answers it."""
+    """Whether a query names graphs (GRAPH, FROM, FROM NAMED): if not, the union alone answers it.
+    Kept per text: the viewer asks its own few queries again and again."""
     return read(sparql).names_graphs

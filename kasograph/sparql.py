@@ -110,7 +110,7 @@ def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> lexer.Reading:
         if lexer.unescaped(target.text[1:-1]) not in allowed_services:
             raise QueryRefused(f"SERVICE {target.text} is not on this server's allow-list")
     if reading.ambiguous:
-        raise QuerySyntaxError(f"{reading.ambiguous[0]} (SPARQL engines would read this query differently)")
+        raise QuerySyntaxError(reading.ambiguous[0])
     return reading
 
 
