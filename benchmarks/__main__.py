@@ -30,7 +30,7 @@ REMOTE_STAGES = ("import", "questions", "pages")
 # The stages ---------------------------------------------------------------------------------------------
 def import_stage(args: argparse.Namespace, tables: Path, scratch: Path) -> dict:
     """Every document of the size as one import into a fresh store, then one more year into that store."""
-    from kasograph.importer import document_sources
+    from kasograph.store.importer import document_sources
 
     from . import importing
 

@@ -22,10 +22,10 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kasograph import resources
-from kasograph.build import build_dataset
-from kasograph.store import GoalStore
-from kasograph.table import read_document
-from kasograph.validate import validate_dataset
+from kasograph.model.build import build_dataset
+from kasograph.model.validate import validate_dataset
+from kasograph.source.table import read_document
+from kasograph.store.engine import GoalStore
 from kasograph.vocabulary import ontology, shapes
 
 WORKLOAD = """

@@ -155,7 +155,7 @@ def tables_summary(folder: Path) -> dict:
     note = folder / "generated.json"
     if note.exists():
         return json.loads(note.read_text(encoding="utf-8"))
-    from kasograph.importer import document_sources
+    from kasograph.store.importer import document_sources
 
     return {"documents": len(document_sources([folder]))}
 
@@ -167,8 +167,8 @@ def store_folder(label: str) -> Path:
 
 def stored(label: str) -> Path:
     """The store directory of a size: the one the import stage left, else imported now (untimed)."""
-    from kasograph.importer import document_sources, import_documents
-    from kasograph.storage import StoreDirectory
+    from kasograph.store.directory import StoreDirectory
+    from kasograph.store.importer import document_sources, import_documents
 
     folder = store_folder(label)
     sources = document_sources([tables(label)])
@@ -194,7 +194,7 @@ def keep_store(label: str, store: Path) -> Path:
 
 def store_triples(store: Path) -> int:
     """The documents' triples, as the manifest counts them (the union and the vocabulary not counted)."""
-    from kasograph.storage import StoreDirectory
+    from kasograph.store.directory import StoreDirectory
 
     return sum(d.triples for d in StoreDirectory(store).manifest().documents.values())
 

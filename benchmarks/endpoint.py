@@ -13,7 +13,7 @@ the same number of requests, alternating, of:
 - /favicon.ico, the server's cheapest answer (waitress, Flask, the security headers).
 
 The endpoint's own cost is the /sparql median minus the baseline's median (target: under 3 ms);
-the check (kasograph.sparql.check) is also timed alone in this process, on the same queries.
+the check (kasograph.query.sparql.check) is also timed alone in this process, on the same queries.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph
 
-from kasograph.sparql import check
-from kasograph.store import PREFIX_MAP, GoalStore
+from kasograph.query.sparql import check
+from kasograph.store.engine import PREFIX_MAP, GoalStore
 
 from .pages import Server
 
@@ -100,7 +100,7 @@ def measure_endpoint(store: Path, requests: int = 300) -> dict:
 
 
 def _current_generation(store: Path) -> Path:
-    from kasograph.storage import StoreDirectory
+    from kasograph.store.directory import StoreDirectory
 
     directory = StoreDirectory(store)
     return directory.generation_path(directory.current())

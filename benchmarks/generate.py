@@ -392,7 +392,7 @@ LARGE_DOCUMENT = 60  # a document with more goals than this draws its goals' obj
 
 
 def slug(text: str) -> str:
-    from kasograph.names import slug as kasograph_slug  # the same rule as the IRIs'
+    from kasograph.source.names import slug as kasograph_slug  # the same rule as the IRIs'
 
     return kasograph_slug(text)
 
@@ -887,8 +887,8 @@ def triples_per_goal(plan: Plan, sample_documents: int = 24) -> float:
     first documents of the plan with kasograph."""
     from dataclasses import replace
 
-    from kasograph.build import build_document
-    from kasograph.table import read_document
+    from kasograph.model.build import build_document
+    from kasograph.source.table import read_document
 
     sample = replace(plan, goals=None)
     triples = goals = 0
@@ -905,7 +905,7 @@ def triples_per_goal(plan: Plan, sample_documents: int = 24) -> float:
 def check(folders: list[Path]) -> list[tuple[Path, str]]:
     """Validate each folder as `kasograph validate FOLDER` does; (folder, what failed) for each that does not pass."""
     from kasograph.errors import InputError
-    from kasograph.validate import validate_source
+    from kasograph.model.validate import validate_source
 
     failures = []
     for folder in folders:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pyoxigraph
 
-from kasograph import analytics, graphs
+from kasograph.analysis import analytics, graphs
 from kasograph.namespaces import DEFAULT_BASE
-from kasograph.store import GoalStore
+from kasograph.store.engine import GoalStore
 
 from . import common
 
@@ -73,7 +73,7 @@ class _Replay(list):
 
 def open_counting(store_path: Path) -> CountingStore:
     """The published generation of a store directory, read-only, as kasograph opens it."""
-    from kasograph.storage import StoreDirectory
+    from kasograph.store.directory import StoreDirectory
 
     directory = StoreDirectory(store_path)
     generation, oxigraph = directory.open()

@@ -3,7 +3,7 @@
     python -m benchmarks.importing [--goals 5000] [--repeat 3] [--series 20] [--series-goals 12] [--json FILE]
     python -m benchmarks.importing --size 1m [--repeat 3] [--json FILE]
 
-`kasograph.importer.import_document` reads a document folder, builds its graph,
+`kasograph.store.importer.import_document` reads a document folder, builds its graph,
 validates it (the default engine, pyshacl-turbo) and stores it in a store
 directory (a new Oxigraph generation, published when complete). Timed here, each into a fresh temporary store:
 
@@ -52,12 +52,12 @@ import pyoxigraph
 from rdflib import URIRef
 
 from kasograph import resources
-from kasograph.build import build_dataset
-from kasograph.importer import import_document
-from kasograph.iris import Iris
+from kasograph.model.build import build_dataset
+from kasograph.model.iris import Iris
 from kasograph.namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
-from kasograph.storage import StoreDirectory
-from kasograph.table import read_document
+from kasograph.source.table import read_document
+from kasograph.store.directory import StoreDirectory
+from kasograph.store.importer import import_document
 
 from . import generate
 
@@ -203,7 +203,7 @@ TARGET_TRIPLES_PER_S = 50_000
 def timed_batch(tables: Path, store: Path) -> dict:
     """One `import_documents` of every document folder under `tables` into a fresh store directory:
     wall and CPU seconds (this process and the worker processes, which end inside the import)."""
-    from kasograph.importer import document_sources, import_documents
+    from kasograph.store.importer import document_sources, import_documents
 
     from .common import timed
 

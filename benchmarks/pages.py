@@ -94,8 +94,8 @@ LOAD = _load_script()
 def store_paths(store: Path, base: str | None = None) -> dict[str, list[str]]:
     """Every goal page and every person page of the store, as paths of the viewer."""
     from kasograph.namespaces import DEFAULT_BASE
-    from kasograph.storage import StoreDirectory
-    from kasograph.store import GoalStore
+    from kasograph.store.directory import StoreDirectory
+    from kasograph.store.engine import GoalStore
 
     base = base or DEFAULT_BASE
     directory = StoreDirectory(store)
@@ -110,7 +110,7 @@ def store_paths(store: Path, base: str | None = None) -> dict[str, list[str]]:
 
 
 def store_triples(store: Path) -> int:
-    from kasograph.storage import StoreDirectory
+    from kasograph.store.directory import StoreDirectory
 
     return sum(d.triples for d in StoreDirectory(store).manifest().documents.values())
 

@@ -4,7 +4,7 @@
     python -m benchmarks --size 100k --store http://127.0.0.1:7878   # an existing server
 
 Import: `kasograph --store URL import TABLES` (read, build and validate on this machine, then
-each document stored with one PUT and one SPARQL update: see kasograph.remote), timed with the
+each document stored with one PUT and one SPARQL update: see kasograph.store.remote), timed with the
 CPU time of the kasograph command and of the server; the baseline is the same quads (the local
 store of the size, dumped as N-Quads: the documents' graphs, the vocabulary and the union) POSTed
 to the /store of a second, empty Oxigraph server in one request, the server's bulk path.
@@ -123,7 +123,7 @@ def run_timed(command: list[str], limit: float) -> dict:
 
 def server_documents(url: str) -> int:
     """How many documents the server's catalogue lists (0 for an empty server)."""
-    from kasograph.remote import open_remote
+    from kasograph.store.remote import open_remote
 
     return len(open_remote(url).manifest().documents)
 

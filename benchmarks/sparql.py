@@ -10,12 +10,12 @@ Every saved question (kasograph/queries/*.rq) is asked three ways of the same da
   for a SPARQL server `kasograph --store URL serve`;
 - the baseline, the engine the endpoint runs, asked without kasograph in between: pyoxigraph in
   this process on the same store generation opened read-only, as kasograph arranges it
-  (`kasograph.store.GoalStore`), serialising the answer to JSON itself; for a server, the same
+  (`kasograph.store.engine.GoalStore`), serialising the answer to JSON itself; for a server, the same
   query (kasograph's prefixes written out) POSTed straight to the server's /query;
 - rdflib's own engine on the same quads, in a worker process that is killed when a question passes
   the limit (not run where parsing the data alone would take longer than its limit, nor on a server).
 
-The endpoint keeps the answers of slow queries per store generation (kasograph.answers), so its
+The endpoint keeps the answers of slow queries per store generation (kasograph.query.answers), so its
 first request for a question and the median of the following ones are reported apart; the
 generation's kept answers are deleted before the server starts and its warm-up is turned off, so
 that the first request is a real one. The baseline's first run is reported apart as well.
@@ -54,10 +54,10 @@ from urllib.parse import urlencode
 
 import pyoxigraph
 
-from kasograph import saved
 from kasograph.namespaces import sparql_prefixes
-from kasograph.sparql import check
-from kasograph.store import PREFIX_MAP, GoalStore, bind_parameters
+from kasograph.query import saved
+from kasograph.query.sparql import check
+from kasograph.store.engine import PREFIX_MAP, GoalStore, bind_parameters
 
 from .common import ms, ratio, rounded
 
@@ -86,7 +86,7 @@ class Source:
         return self.kind != "remote"
 
     def generation_path(self) -> Path:
-        from kasograph.storage import StoreDirectory
+        from kasograph.store.directory import StoreDirectory
 
         directory = StoreDirectory(self.location)
         return directory.generation_path(directory.current())
@@ -103,7 +103,7 @@ class Source:
     def forget_answers(self) -> int:
         """Delete the answers the endpoint kept for the published generation (a store directory): its
         first request for a question must compute the answer. Returns how many there were."""
-        from kasograph.storage import StoreDirectory
+        from kasograph.store.directory import StoreDirectory
 
         directory = StoreDirectory(self.location)
         if self.kind != "store" or not hasattr(directory, "answers_path") or not directory.current():
@@ -123,7 +123,7 @@ def _no_warm_up() -> list[str]:
 
 def open_local(source: Source) -> GoalStore:
     """pyoxigraph as kasograph arranges it: a store generation opened read-only (the union is its default
-    graph), or a file loaded into memory with the union kept apart (see kasograph.store.GoalStore)."""
+    graph), or a file loaded into memory with the union kept apart (see kasograph.store.engine.GoalStore)."""
     if source.kind == "store":
         path = source.generation_path()
         return GoalStore(pyoxigraph.Store.read_only(str(path)), path=path)
@@ -472,7 +472,7 @@ class Row:
     name: str
     kind: str
     parameters: dict[str, str]
-    check_ms: float  # kasograph.sparql.check in this process: the endpoint's read-only check, for the record
+    check_ms: float  # kasograph.query.sparql.check in this process: the endpoint's read-only check, for the record
     rows: dict[str, int | None] = field(default_factory=dict)
     baseline_first_ms: float | None = None
     baseline_ms: float | None = None  # median of the runs after the first

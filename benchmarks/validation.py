@@ -3,14 +3,14 @@
     python -m benchmarks.validation --size 1m [--repeat 5] [--sample 20] [--full-pyshacl] [--json FILE]
 
 One document: the median-sized and the largest document graph of the store (read from it as
-`kasograph validate --stored` reads them), validated by `kasograph.validate.validate_graph` with
+`kasograph validate --stored` reads them), validated by `kasograph.model.validate.validate_graph` with
 its default engine (pyshacl-turbo) and, as the reference, by kasograph with pyshacl; the baseline
 is pyshacl called directly (`pyshacl.validate`, the same shapes and options, the vocabulary mixed
 into the data graph beforehand — the mixing is not timed). Target: any single document under a
 second. With `big_document_goals`, also one generated document of that many goals (a city's whole
 goal table as one document; the baseline is run once on it, as it takes tens of seconds).
 
-The whole store: `kasograph.validate.validate_stored` (worker processes, one per core, each opening
+The whole store: `kasograph.model.validate.validate_stored` (worker processes, one per core, each opening
 the published generation read-only) against pyshacl on every document. pyshacl would take about
 twenty minutes at 5M triples, so by default it validates a seeded random sample of documents (read
 from the store, parsed, validated: the same work per document) and its time is extrapolated by
@@ -40,7 +40,7 @@ TARGET_DOCUMENT_S = 1.0
 
 def stored_graph(store: Path, graph: str) -> Graph:
     """One document's graph as a memory rdflib graph, read from the published generation."""
-    from kasograph.storage import StoreDirectory
+    from kasograph.store.directory import StoreDirectory
 
     _, oxigraph = StoreDirectory(store).open()
     data = Graph(store="SimpleMemory", identifier=URIRef(graph))
@@ -63,6 +63,7 @@ def with_vocabulary(graph: Graph) -> Graph:
 def plain_pyshacl(data: Graph) -> tuple[bool, int]:
     """pyshacl itself, as kasograph's shapes need it (SPARQL constraints: advanced); (conforms, results)."""
     import pyshacl
+
     from kasograph.namespaces import SH
     from kasograph.vocabulary import shapes
 
@@ -83,7 +84,7 @@ def median_s(function, repeat: int) -> tuple[float, list[float], object]:
 
 def measure_document(label: str, graph: Graph, repeat: int, baseline_repeat: int | None = None) -> dict:
     """kasograph (pyshacl-turbo, then pyshacl) and plain pyshacl on one document graph."""
-    from kasograph.validate import default_engine, validate_graph
+    from kasograph.model.validate import default_engine, validate_graph
 
     data = with_vocabulary(graph)
     engine = default_engine()
@@ -101,7 +102,7 @@ def measure_document(label: str, graph: Graph, repeat: int, baseline_repeat: int
 
 def pick_documents(store: Path) -> dict[str, str]:
     """The median-sized and the largest document of the store: label → graph."""
-    from kasograph.storage import StoreDirectory
+    from kasograph.store.directory import StoreDirectory
 
     documents = sorted(StoreDirectory(store).manifest().documents.values(), key=lambda d: (d.triples, d.id))
     picked = {"median-sized": documents[len(documents) // 2], "largest": documents[-1]}
@@ -110,8 +111,8 @@ def pick_documents(store: Path) -> dict[str, str]:
 
 def measure_store(store: Path, sample: int, full: bool, seed: int = 2021) -> dict:
     """validate_stored against pyshacl on a sample of the documents (or all), extrapolated by triples."""
-    from kasograph.storage import StoreDirectory
-    from kasograph.validate import validate_stored
+    from kasograph.model.validate import validate_stored
+    from kasograph.store.directory import StoreDirectory
 
     directory = StoreDirectory(store)
     documents = sorted(directory.manifest().documents.values(), key=lambda d: d.id)
@@ -144,15 +145,15 @@ def measure_store(store: Path, sample: int, full: bool, seed: int = 2021) -> dic
 
 
 def report_engine() -> str:
-    from kasograph.validate import default_engine
+    from kasograph.model.validate import default_engine
 
     return default_engine()
 
 
 def measure_big_document(goals: int, scratch: Path) -> dict:
     """One generated document of `goals` goals (read and built with kasograph), validated once each way."""
-    from kasograph.build import build_document
-    from kasograph.table import read_document
+    from kasograph.model.build import build_document
+    from kasograph.source.table import read_document
 
     from . import generate
 
@@ -164,7 +165,7 @@ def measure_big_document(goals: int, scratch: Path) -> dict:
 def measure_validation(store: Path, repeat: int = 5, sample: int = 20, full_pyshacl: bool = False,
                        big_document_goals: int = 0, scratch: Path | None = None) -> dict:
     """The validation stage: single documents, then the whole store."""
-    from kasograph.validate import validate_graph
+    from kasograph.model.validate import validate_graph
 
     documents = []
     for label, graph_name in pick_documents(store).items():

@@ -4,12 +4,12 @@ Data flows one way: table → records (`table`) → RDF (`build`) → validation
 (`validate`) → store (`store`) → queries and dumps.
 """
 
-from .api import open  # noqa: A004 - kasograph.open() is the notebook entry point
-from .build import build_dataset, build_document
-from .sources import bundled_dataset, load_dataset
-from .store import GoalStore
-from .table import read_document
-from .validate import validate_dataset, validate_graph, validate_source
+from kasograph.api import open  # noqa: A004 - kasograph.open() is the notebook entry point
+from kasograph.model.build import build_dataset, build_document
+from kasograph.model.sources import bundled_dataset, load_dataset
+from kasograph.model.validate import validate_dataset, validate_graph, validate_source
+from kasograph.source.table import read_document
+from kasograph.store.engine import GoalStore
 
 __version__ = "0.1.0"
 __all__ = [

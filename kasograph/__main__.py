@@ -1,4 +1,4 @@
-from .cli import main
+from kasograph.cli import main
 
 if __name__ == "__main__":  # worker processes (spawn) import this module again
     main()

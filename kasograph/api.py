@@ -16,10 +16,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from . import saved as saved_questions
-from .goaldata import GoalData
-from .namespaces import DEFAULT_BASE, sparql_prefixes
-from .store import bind_parameters
+from kasograph.goaldata import GoalData
+from kasograph.namespaces import DEFAULT_BASE, sparql_prefixes
+from kasograph.query import saved as saved_questions
+from kasograph.store.engine import bind_parameters
 
 
 class Rows(list):
@@ -76,7 +76,7 @@ class Local:
         if isinstance(results, bool) or results.__class__.__name__ == "QueryBoolean":
             return Rows([{"boolean": bool(results)}], ["boolean"])
         columns = [v.value for v in results.variables]
-        from .store import to_python
+        from kasograph.store.engine import to_python
 
         return Rows([{c: to_python(row[c]) for c in columns} for row in results], columns)
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import click
 import pyoxigraph
 
-from .dumps import DUMP_FORMATS, format_for, serialize_dataset, write_atomically
-from .errors import InputError, Problem
-from .namespaces import DEFAULT_BASE
-from .output import compact, table
-from .sources import load_dataset
-from .goaldata import GoalData
-from .storage import StoreDirectory, open_store
-from .store import GRAPH_FORMATS, RESULT_FORMATS, GoalStore, to_python
+from kasograph.errors import InputError, Problem
+from kasograph.goaldata import GoalData
+from kasograph.model.sources import load_dataset
+from kasograph.namespaces import DEFAULT_BASE
+from kasograph.output import compact, table
+from kasograph.publish.dumps import DUMP_FORMATS, format_for, serialize_dataset, write_atomically
+from kasograph.store.directory import StoreDirectory, open_store
+from kasograph.store.engine import GRAPH_FORMATS, RESULT_FORMATS, GoalStore, to_python
 
 SOURCE_HELP = ("A document folder, a goal table (.csv) or an RDF file; when left out, the store "
                "(if anything was imported), else the bundled dataset.")
@@ -31,13 +31,13 @@ class Context:
     @property
     def directory(self) -> StoreDirectory:
         """The store: --store or $KASOGRAPH_STORE (a folder, a SPARQL server's URL, or a TOML file naming
-        one: kasograph.remote), or the folder in the user's data folder."""
+        one: kasograph.store.remote), or the folder in the user's data folder."""
         return open_store(self.store_location, self.base)
 
     def dataset(self, source: Path | None, *, vocabulary: bool = True):
         """An rdflib dataset of a source; without one, of the store if it holds anything, else of the bundled data."""
         if source is None and self.directory.exists():
-            from .sources import dataset_from_store
+            from kasograph.model.sources import dataset_from_store
 
             return dataset_from_store(self.goal_data(None).store, vocabulary=vocabulary)
         return load_dataset(source, self.base, vocabulary=vocabulary)
@@ -81,7 +81,7 @@ def build(obj: Context, source: Path | None, output: Path | None, fmt: str | Non
 
     The graph is validated first; if it breaks the shapes nothing is written.
     """
-    from .validate import validate_dataset
+    from kasograph.model.validate import validate_dataset
 
     started = time.perf_counter()
     try:
@@ -116,7 +116,7 @@ def validate(obj: Context, source: Path | None, lang: str, fmt: str, engine: str
     Without SOURCE the bundled tables are checked; with --stored, what the store holds.
     Exits 1 when anything is a violation; warnings are shown but do not fail.
     """
-    from .validate import validate_source, validate_stored
+    from kasograph.model.validate import validate_source, validate_stored
 
     if stored and source is not None:
         raise click.UsageError("give SOURCE or --stored, not both")
@@ -152,7 +152,7 @@ def query(obj: Context, sparql: str | None, query_file, saved: str | None, param
 
     Without GRAPH, a query sees all documents' graphs together.
     """
-    from . import saved as saved_questions
+    from kasograph.query import saved as saved_questions
 
     bindings: dict[str, str] = {}
     try:
@@ -203,7 +203,7 @@ def query(obj: Context, sparql: str | None, query_file, saved: str | None, param
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def questions(fmt: str) -> None:
     """List the saved questions: name, parameters with their defaults, title."""
-    from .saved import catalogue
+    from kasograph.query.saved import catalogue
 
     listed = catalogue().values()
     if fmt == "json":
@@ -230,7 +230,7 @@ def _cell(term, base: str) -> str:
 @click.pass_obj
 def stats(obj: Context, data: Path | None, lang: str, fmt: str) -> None:
     """Counts: things per class, goals per status, goals per theme."""
-    from .stats import statistics
+    from kasograph.query.stats import statistics
 
     try:
         store = obj.goal_store(data)
@@ -304,10 +304,10 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
           max_connections: int, max_client_connections: int, header_timeout: float, body_timeout: float,
           idle_timeout: int, debug: bool) -> None:
     """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
-    from .web import create_app
-    from .web.app import setting_value
-    from .web.serving import CannotStart, Limits, default_processes
-    from .web.serving import serve as serve_app
+    from kasograph.web import create_app
+    from kasograph.web.app import setting_value
+    from kasograph.web.serving import CannotStart, Limits, default_processes
+    from kasograph.web.serving import serve as serve_app
 
     processes = 1 if debug else max(1, processes or default_processes())
     try:
@@ -330,8 +330,8 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
             raise CannotStart() from None
 
     def ready() -> None:
-        from .remote import is_remote_location
-        from .sealing import describe
+        from kasograph.query.sealing import describe
+        from kasograph.store.remote import is_remote_location
 
         click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
         click.echo(f"kasograph: {describe(remote_store=not data and is_remote_location(obj.directory.path))}"
@@ -358,8 +358,8 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
 @click.pass_obj
 def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sparql_endpoint: str) -> None:
     """Write the whole viewer as static files (HTML, RDF beside each page, dumps, VoID, vocabulary)."""
-    from .web import create_app
-    from .web.static_site import write_static_site
+    from kasograph.web import create_app
+    from kasograph.web.static_site import write_static_site
 
     try:
         app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
@@ -388,7 +388,7 @@ def analyse(obj: Context, data: Path | None, lang: str, section: str, fmt: str) 
     import csv
     import io
 
-    from .analysis_report import analyses
+    from kasograph.analysis.report import analyses
 
     try:
         store = obj.goal_store(data)
@@ -438,8 +438,8 @@ def _show(value) -> str:
 @click.pass_obj
 def graph(obj: Context, kind: str, fmt: str, only: str, output: Path | None, data: Path | None, lang: str) -> None:
     """Export a graph for Gephi, Cytoscape, Graphviz or your own code."""
-    from .graph_export import export
-    from .graphs import collaboration_graph, organisation_graph, responsibility_graph
+    from kasograph.analysis.exports import export
+    from kasograph.analysis.graphs import collaboration_graph, organisation_graph, responsibility_graph
 
     try:
         store = obj.goal_store(data)
@@ -494,7 +494,7 @@ def import_(obj: Context, sources: tuple[Path, ...], metadata: Path | None, doc_
     are imported as one: if any fails, nothing is stored. Importing a document
     that is already stored (same id) replaces it.
     """
-    from .importer import ImportFailed, ValidationFailed, document_sources, import_document, import_documents
+    from kasograph.store.importer import ImportFailed, ValidationFailed, document_sources, import_document, import_documents
 
     mapping = {}
     for column in columns:
@@ -607,7 +607,7 @@ def documents(obj: Context, fmt: str) -> None:
 @click.pass_obj
 def remove(obj: Context, document_id: str) -> None:
     """Remove a document (by its id, see `kasograph documents`) from the store."""
-    from .importer import remove_document
+    from kasograph.store.importer import remove_document
 
     try:
         removed = remove_document(obj.directory, document_id)
@@ -626,7 +626,7 @@ def remove(obj: Context, document_id: str) -> None:
 def diff(obj: Context, earlier: str, later: str, data: Path | None, lang: str, fmt: str) -> None:
     """Compare two documents (ids from `kasograph documents`): goals added, dropped, reworded,
     status, theme and responsibility changed."""
-    from .compare import UnknownDocument, diff_documents, format_text
+    from kasograph.analysis.compare import UnknownDocument, diff_documents, format_text
 
     try:
         result = diff_documents(obj.goal_store(data), earlier, later)
@@ -646,7 +646,7 @@ def diff(obj: Context, earlier: str, later: str, data: Path | None, lang: str, f
 def reconcile(obj: Context, data: Path | None, lang: str, fmt: str) -> None:
     """List names that may be the same person, post or group (a typo, a changed surname) for a
     person to check. Nothing is merged."""
-    from .reconcile import format_candidates, near_matches
+    from kasograph.analysis.reconcile import format_candidates, near_matches
 
     try:
         candidates = near_matches(obj.goal_store(data))
@@ -664,7 +664,7 @@ def reconcile(obj: Context, data: Path | None, lang: str, fmt: str) -> None:
 @click.option("--year", type=int, help="The year the goals are for [default: this year].")
 def template(output: Path, lang: str, year: int | None) -> None:
     """Write an empty goal table (.xlsx) to fill in: the headers, a drop-down for the status, instructions."""
-    from .template import write_template
+    from kasograph.source.template import write_template
 
     if output.suffix.lower() != ".xlsx":
         raise click.UsageError("the template is an Excel workbook: name it FILE.xlsx")

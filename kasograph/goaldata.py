@@ -6,15 +6,15 @@ import hashlib
 from functools import cached_property
 from pathlib import Path
 
-from .build import build_dataset
-from .explore import Explorer, FactCache
-from .iris import Iris
-from .namespaces import DEFAULT_BASE
-from .records import Document
-from .sources import bundled_documents, is_table_source, load_rdf_store
-from .storage import StoreDirectory, open_store
-from .store import GoalStore
-from .table import read_document
+from kasograph.model.build import build_dataset
+from kasograph.model.iris import Iris
+from kasograph.model.sources import bundled_documents, is_table_source, load_rdf_store
+from kasograph.namespaces import DEFAULT_BASE
+from kasograph.query.explore import Explorer, FactCache
+from kasograph.source.records import Document
+from kasograph.source.table import read_document
+from kasograph.store.directory import StoreDirectory, open_store
+from kasograph.store.engine import GoalStore
 
 
 class GoalData:
@@ -38,7 +38,7 @@ class GoalData:
     def from_directory(cls, directory: StoreDirectory, base: str = DEFAULT_BASE) -> "GoalData":
         """The current generation of a store directory, read-only; or what a remote store holds now."""
         if getattr(directory, "remote", False):
-            from .remote import RemoteGoalStore
+            from kasograph.store.remote import RemoteGoalStore
 
             version = directory.current()
             return cls(RemoteGoalStore(directory), base, directory.source_texts(), directory, version, version)
@@ -70,7 +70,7 @@ class GoalData:
         if source is not None and not is_table_source(Path(source)):
             return cls(load_rdf_store(Path(source)), base)
         if source is None:
-            from . import __version__
+            from kasograph import __version__
 
             data = cls.from_documents(bundled_documents(), base)
             data.version = f"bundled-{__version__}"  # the bundled tables change only with kasograph
@@ -86,16 +86,16 @@ class GoalData:
             series.setdefault((d.info.city, d.info.division), []).append((d.info.year, str(Iris.for_document(d.info, base).graph())))
         for members in series.values():
             if len(members) > 1:  # goals carried over from year to year are linked, as on import
-                from .importer import link_revisions
+                from kasograph.store.importer import link_revisions
 
                 link_revisions(store.store, members)
         return cls(store, base, texts)
 
     def answer_cache(self, **limits):
-        """Where answers to slow queries are kept for this data (kasograph.answers): beside the generation
+        """Where answers to slow queries are kept for this data (kasograph.query.answers): beside the generation
         of a store directory, in memory for data opened from files; None for a remote store, whose data
         may change without kasograph knowing."""
-        from .answers import AnswerCache
+        from kasograph.query.answers import AnswerCache
 
         if getattr(self.directory, "remote", False):
             return None
@@ -114,13 +114,13 @@ class GoalData:
 
     @cached_property
     def search_index(self):
-        from .search import SearchIndex
+        from kasograph.query.search import SearchIndex
 
         return SearchIndex(self.store)
 
     @cached_property
     def _source_texts_paths(self) -> frozenset[str]:
-        from .linked_data import local_path
+        from kasograph.publish.linked_data import local_path
 
         return frozenset(local_path(iri, self.base) for iri in self.source_texts)
 

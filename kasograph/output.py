@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .namespaces import PREFIXES
+from kasograph.namespaces import PREFIXES
 
 
 def compact(iri: str, base: str | None = None) -> str:

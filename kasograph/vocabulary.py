@@ -8,8 +8,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import SKOS
 
-from . import resources
-from .namespaces import KG, bind_prefixes
+from kasograph import resources
+from kasograph.namespaces import KG, bind_prefixes
 
 
 @lru_cache(maxsize=1)

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from kasograph import resources
-from kasograph.build import build_dataset, build_document
+from kasograph.model.build import build_dataset, build_document
 from kasograph.namespaces import DEFAULT_BASE
-from kasograph.store import GoalStore
-from kasograph.table import read_document
+from kasograph.source.table import read_document
+from kasograph.store.engine import GoalStore
 
 from .servers import listener  # noqa: F401 - a fixture for every test module
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from kasograph import saved
-from kasograph.answers import AnswerCache, warm
-from kasograph.importer import import_document
-from kasograph.sparql import Answer
-from kasograph.storage import StoreDirectory
+from kasograph.query import saved
+from kasograph.query.answers import AnswerCache, warm
+from kasograph.query.sparql import Answer
+from kasograph.store.directory import StoreDirectory
+from kasograph.store.importer import import_document
 
 from .conftest import KASO
 
@@ -85,7 +85,7 @@ def test_an_import_makes_a_new_generation_with_answers_of_its_own(stored):
 
 
 def test_answers_go_with_their_generation(stored):
-    from kasograph.storage import KEEP_GENERATIONS
+    from kasograph.store.directory import KEEP_GENERATIONS
 
     app, client = viewer(stored)
     try:
@@ -154,7 +154,7 @@ def _pool(app):
 def test_warming_keeps_answers_larger_than_a_visitor_may_ask_for(stored):
     """The endpoint's limit on an answer's size stops runaway queries; a saved question's whole answer,
     computed once in the background, is kept whatever its size (within the kept answers' own budget)."""
-    from kasograph.sparql import QueryTooLarge
+    from kasograph.query.sparql import QueryTooLarge
 
     app, client = viewer(stored, SPARQL_MAX_RESULT_BYTES=100)
     try:

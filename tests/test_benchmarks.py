@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kasograph import saved
+from kasograph.query import saved
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The tiniest size: five generated documents (the tables and their store are cached in benchmarks/.data/).

@@ -7,8 +7,8 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, ORG, PROV, QB, RDF, SKOS, XSD
 
-from kasograph.build import build_document
-from kasograph.fidelity import is_quoted, source_literals, squeeze, unquoted_literals
+from kasograph.model.build import build_document
+from kasograph.model.fidelity import is_quoted, source_literals, squeeze, unquoted_literals
 from kasograph.namespaces import KG, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, UNIT
 
 BASE = "https://w3id.org/kasograph/id/"

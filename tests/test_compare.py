@@ -1,4 +1,4 @@
-"""Comparing years (kasograph.compare) and near-identical names (kasograph.reconcile).
+"""Comparing years (kasograph.analysis.compare) and near-identical names (kasograph.analysis.reconcile).
 
 The later document is tests/fixtures/example-2022: FICTIONAL data, the bundled
 2021 table with the deliberate edits listed in its document.toml. Each test
@@ -13,18 +13,30 @@ from pathlib import Path
 import pytest
 
 from kasograph import resources
-from kasograph.build import build_dataset
-from kasograph.compare import (
-    TEXT_THRESHOLD, DocumentDiff, UnknownDocument, diff_documents, documents, format_text, revision_links,
+from kasograph.analysis.compare import (
+    TEXT_THRESHOLD,
+    DocumentDiff,
+    UnknownDocument,
+    diff_documents,
+    documents,
+    format_text,
+    revision_links,
     text_similarity,
 )
-from kasograph.namespaces import DEFAULT_BASE, KG
-from kasograph.reconcile import (
-    PartySeen, edit_distance, find_near_matches, format_candidates, merged_spellings, near_matches, normalise_name,
+from kasograph.analysis.reconcile import (
+    PartySeen,
+    edit_distance,
+    find_near_matches,
+    format_candidates,
+    merged_spellings,
+    near_matches,
+    normalise_name,
 )
-from kasograph.store import GoalStore
-from kasograph.table import read_document
-from kasograph.validate import validate_dataset, validate_source
+from kasograph.model.build import build_dataset
+from kasograph.model.validate import validate_dataset, validate_source
+from kasograph.namespaces import DEFAULT_BASE, KG
+from kasograph.source.table import read_document
+from kasograph.store.engine import GoalStore
 
 KASO = resources.bundled_documents()[0]
 EXAMPLE = Path(__file__).parent / "fixtures" / "example-2022"

@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from kasograph import resources, storage
+from kasograph import resources
 from kasograph.goaldata import GoalData
-from kasograph.importer import import_document, remove_document
-from kasograph.storage import StoreDirectory
+from kasograph.store.directory import StoreDirectory
+from kasograph.store import directory as storage
+from kasograph.store.importer import import_document, remove_document
 
 KILLS = int(os.environ.get("KASOGRAPH_CRASH_KILLS", "10"))
 SEED = int(os.environ.get("KASOGRAPH_CRASH_SEED", "20261128"))

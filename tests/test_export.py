@@ -7,7 +7,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kasograph.dumps import DUMP_FORMATS, serialize_dataset
+from kasograph.publish.dumps import DUMP_FORMATS, serialize_dataset
 
 GRAPH_FORMATS = ["trig", "nq", "jsonld"]
 OXIGRAPH = {"trig": pyoxigraph.RdfFormat.TRIG, "nq": pyoxigraph.RdfFormat.N_QUADS, "jsonld": pyoxigraph.RdfFormat.JSON_LD,

@@ -23,11 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kasograph.build import build_dataset
 from kasograph.errors import InputError
-from kasograph.spreadsheet import read_sheet
-from kasograph.sparql import QueryRefused, QuerySyntaxError, check
-from kasograph.table import read_document
+from kasograph.model.build import build_dataset
+from kasograph.query.sparql import QueryRefused, QuerySyntaxError, check
+from kasograph.source.spreadsheet import read_sheet
+from kasograph.source.table import read_document
 
 EXAMPLES = int(os.environ.get("KASOGRAPH_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks import generate
-from kasograph.build import build_document
 from kasograph.cli import main
-from kasograph.names import classify, slug, split_responsibility_cell, tidy
-from kasograph.table import read_document
+from kasograph.model.build import build_document
+from kasograph.source.names import classify, slug, split_responsibility_cell, tidy
+from kasograph.source.table import read_document
 
 SMALL_GRID = ["--cities", "2", "--divisions", "2", "--years", "3"]
 

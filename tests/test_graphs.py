@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
+import json
 import os
+import re
 import statistics
 import subprocess
 import sys
-import io
-import json
-import re
 import time
 import xml.etree.ElementTree as ET
 from itertools import combinations
@@ -23,11 +23,11 @@ from urllib.parse import urljoin, urlsplit
 import networkx as nx
 import pytest
 
-from kasograph import analytics
-from kasograph.analysis_report import analyses
+from kasograph.analysis import analytics
+from kasograph.analysis.exports import export
+from kasograph.analysis.graphs import collaboration_graph, ego_graph, organisation_graph, responsibility_graph
+from kasograph.analysis.report import analyses
 from kasograph.cli import main
-from kasograph.graph_export import export
-from kasograph.graphs import collaboration_graph, ego_graph, organisation_graph, responsibility_graph
 from kasograph.namespaces import DEFAULT_BASE
 from kasograph.web import pictures
 
@@ -517,10 +517,10 @@ def test_download_links_of_graph_pages_work(client):
 # A generated store of 500 goals ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def big_client():
-    from kasograph.build import build_dataset
     from kasograph.goaldata import GoalData
-    from kasograph.sources import bundled_documents
-    from kasograph.store import GoalStore
+    from kasograph.model.build import build_dataset
+    from kasograph.model.sources import bundled_documents
+    from kasograph.store.engine import GoalStore
     from kasograph.web import create_app
 
     original = bundled_documents()[0]

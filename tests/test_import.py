@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kasograph.cli import main
-from kasograph.importer import ValidationFailed, import_document
-from kasograph.storage import StoreDirectory
+from kasograph.store.directory import StoreDirectory
+from kasograph.store.importer import ValidationFailed, import_document
 
 from .conftest import KASO
 
@@ -292,8 +292,8 @@ def test_not_a_spreadsheet_and_no_description(runner, tmp_path):
 
 def test_a_year_imported_between_two_others_takes_its_place_in_the_links(document, tmp_path):
     from kasograph.goaldata import GoalData
-    from kasograph.importer import remove_document
-    from kasograph.table import read_document
+    from kasograph.source.table import read_document
+    from kasograph.store.importer import remove_document
 
     directory = StoreDirectory(tmp_path / "store")
     import_document(document, directory)  # 2021
@@ -353,7 +353,7 @@ def test_a_folder_of_documents_is_one_import_that_stores_what_one_at_a_time_woul
 
 
 def test_worker_processes_prepare_the_same_documents(generated, tmp_path):
-    from kasograph.importer import import_documents
+    from kasograph.store.importer import import_documents
 
     in_process, pooled = tmp_path / "one", tmp_path / "two"
     import_documents(document_folders(generated), StoreDirectory(in_process), jobs=1)
@@ -366,7 +366,7 @@ def test_worker_processes_prepare_the_same_documents(generated, tmp_path):
 def test_a_second_import_replaces_some_and_adds_others(generated, tmp_path):
     """Importing a division's years again, with the rest stored, keeps the union and the links as a
     fresh import of everything would have them."""
-    from kasograph.importer import import_documents
+    from kasograph.store.importer import import_documents
 
     folders = document_folders(generated)
     again = tmp_path / "again"
@@ -399,7 +399,7 @@ def test_one_bad_document_among_many_stores_none_and_names_it(runner, generated,
 
 
 def test_two_documents_with_one_id_are_refused(document, tmp_path):
-    from kasograph.importer import ImportFailed, import_documents
+    from kasograph.store.importer import ImportFailed, import_documents
 
     directory = StoreDirectory(tmp_path / "store")
     with pytest.raises(ImportFailed) as failed:
@@ -415,7 +415,7 @@ def test_options_that_describe_one_document_are_refused_for_many(runner, generat
 
 def test_a_large_import_compacts_the_generation_a_small_one_does_not(tmp_path):
     from benchmarks import generate
-    from kasograph.importer import import_documents, worth_compacting
+    from kasograph.store.importer import import_documents, worth_compacting
 
     assert worth_compacting(100, 100) and worth_compacting(10, 100) and not worth_compacting(9, 100)
     out = tmp_path / "docs"

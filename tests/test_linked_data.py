@@ -10,8 +10,8 @@ import pytest
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kasograph.linked_data import DUMP_FORMATS, RESOURCE_FORMATS, local_path
 from kasograph.namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
+from kasograph.publish.linked_data import DUMP_FORMATS, RESOURCE_FORMATS, local_path
 
 RDFLIB = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml", "trig": "trig", "nq": "nquads"}
 GOAL = "goal/vantaa-kaso-2021/mielenterveysosaaminen"
@@ -131,7 +131,7 @@ def test_source_text_is_served_verbatim(client):
 
 def test_what_the_store_gives_back_still_conforms(client):
     """The engine may normalise literals (Oxigraph stores xsd:positiveInteger as xsd:integer); the dumps must still pass the shapes."""
-    from kasograph.validate import validate_dataset
+    from kasograph.model.validate import validate_dataset
 
     dataset = Dataset()
     dataset.parse(data=client.get("/download/kasograph.trig").data, format="trig")

@@ -23,7 +23,7 @@ from rdflib import Graph
 import kasograph
 from kasograph.cli import main
 from kasograph.errors import InputError
-from kasograph.validate import validate_source
+from kasograph.model.validate import validate_source
 
 from .conftest import KASO
 from .test_spreadsheet import HEADER, ROWS, edit_member, save_xlsx
@@ -107,7 +107,7 @@ def refused_cleanly(result, file: Path | None, reason: str | None) -> None:
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_a_file_that_would_fetch_is_refused_everywhere(runner, tmp_path, listener, name):
     """By every command that reads RDF, and by the Python API (kasograph.open, the viewer's create_app, …)."""
-    from kasograph.sources import load_dataset
+    from kasograph.model.sources import load_dataset
     from kasograph.web import create_app
 
     file = hostile(tmp_path, name, listener.url)
@@ -351,7 +351,7 @@ def test_control_pyshacl_fetches_owl_imports_when_told(listener):
 
 def test_control_an_unchecked_manifest_makes_oxigraph_fetch(runner, tmp_path, listener, monkeypatch):
     """Without the manifest's check, `kasograph remove` runs the injected LOAD (as it did before the check)."""
-    from kasograph import storage
+    from kasograph.store import directory as storage
 
     store = tmp_path / "store"
     assert runner.invoke(main, ["--store", str(store), "import", str(KASO)]).exit_code == 0

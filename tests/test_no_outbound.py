@@ -12,8 +12,8 @@ import urllib.parse
 
 import pytest
 
-from kasograph import sealing
-from kasograph.sparql import QueryFailed, QueryRefused, QueryWorkers, check
+from kasograph.query import sealing
+from kasograph.query.sparql import QueryFailed, QueryRefused, QuerySyntaxError, QueryWorkers, check
 
 from .servers import Listener, kasograph_server
 from .test_sparql import get
@@ -125,7 +125,7 @@ def test_naming_a_remote_place_fetches_nothing(endpoint, witness, how):
 def test_every_disguise_is_refused_by_the_check_alone(witness):
     """The check is the only guard for a remote store: it must catch each one by itself."""
     for query in corpus(witness.url):
-        with pytest.raises((QueryRefused, __import__("kasograph").sparql.QuerySyntaxError)):
+        with pytest.raises((QueryRefused, QuerySyntaxError)):
             check(query, (f"{witness.url}/allowed",))
 
 
@@ -263,7 +263,7 @@ def test_the_corpus_is_hostile(store, listener):
     """Unchecked and unsealed, most of the corpus does make the engine connect: it is worth refusing."""
     import pyoxigraph
 
-    from kasograph.store import PREFIX_MAP
+    from kasograph.store.engine import PREFIX_MAP
 
     reached = set()
     for number, query in enumerate(corpus(listener.url)):

@@ -12,9 +12,9 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pyoxigraph
 import pytest
+import rdflib
 
 from .servers import free_port, running
-import rdflib
 
 GOAL_KEYS = ["oppimiskampus", "oppivelvollisuus", "perhekeskus", "huoltajien-osallisuus", "mielenterveysosaaminen",
              "monikieliset-opintopolut", "yhteisollinen-hyvinvointi", "etaopetus", "tiedolla-johtaminen",

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from kasograph import saved
 from kasograph.cli import main
-from kasograph.importer import ValidationFailed, import_document
-from kasograph.storage import StoreDirectory, open_store
+from kasograph.query import saved
+from kasograph.store.directory import StoreDirectory, open_store
+from kasograph.store.importer import ValidationFailed, import_document
 
 from .conftest import KASO
 from .servers import free_port, running
@@ -257,7 +257,7 @@ def test_an_update_that_fails_after_the_put_leaves_the_old_document(stores, docu
     document, the union and the catalogue are as they were, and the staging graph is gone."""
     import dataclasses
 
-    from kasograph.remote import RemoteError, RemoteStore
+    from kasograph.store.remote import RemoteError, RemoteStore
 
     remote, _ = stores
     before = snapshot(remote)

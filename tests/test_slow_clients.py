@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+
 from kasograph.cli import main
 from kasograph.web.serving import Limits, default_processes
 

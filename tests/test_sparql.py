@@ -17,7 +17,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQ
 
 import kasograph
 from kasograph.cli import main
-from kasograph.sparql import QueryRefused, check
+from kasograph.query.sparql import QueryRefused, check
 
 from .servers import kasograph_server
 
@@ -171,8 +171,8 @@ def test_a_triple_in_two_documents_is_one_triple_of_the_union():
     """Oxigraph's own union repeats a triple per graph; kasograph's default graph is a set."""
     from rdflib import Dataset, Literal, URIRef
 
-    from kasograph.linked_data import DUMP_BY_SUFFIX, dump
-    from kasograph.store import GoalStore
+    from kasograph.publish.linked_data import DUMP_BY_SUFFIX, dump
+    from kasograph.store.engine import GoalStore
 
     dataset = Dataset()
     for document in ("a", "b"):
@@ -259,7 +259,7 @@ def keys(rows, column="goal"):
 
 
 def test_there_are_at_least_twelve_saved_questions():
-    from kasograph.saved import catalogue
+    from kasograph.query.saved import catalogue
 
     questions = catalogue()
     assert len(questions) >= 12

@@ -17,13 +17,13 @@ from openpyxl import Workbook
 from rdflib.compare import isomorphic
 
 from kasograph import resources
-from kasograph.build import build_document
 from kasograph.errors import InputError
+from kasograph.model.build import build_document
 from kasograph.namespaces import DEFAULT_BASE
-from kasograph.records import DocumentInfo
-from kasograph.spreadsheet import Limits, read_sheet
-from kasograph.table import read_document, read_goal_table, read_goals
-from kasograph.template import status_labels_ordered, template_headers, write_template
+from kasograph.source.records import DocumentInfo
+from kasograph.source.spreadsheet import Limits, read_sheet
+from kasograph.source.table import read_document, read_goal_table, read_goals
+from kasograph.source.template import status_labels_ordered, template_headers, write_template
 from kasograph.vocabulary import statuses
 
 KASO = resources.bundled_documents()[0]

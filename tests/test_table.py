@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kasograph.errors import InputError
-from kasograph.names import classify, split_responsibility_cell
-from kasograph.table import read_document
+from kasograph.source.names import classify, split_responsibility_cell
+from kasograph.source.table import read_document
 
 
 def rewrite(folder: Path, change) -> None:

@@ -8,8 +8,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, QB, RDF, SKOS, XSD
 
+from kasograph.model.validate import ENGINES, default_engine, validate_graph, validate_source
 from kasograph.namespaces import KG, SDMX_ATTRIBUTE, SDMX_MEASURE
-from kasograph.validate import ENGINES, default_engine, validate_graph, validate_source
 
 GOAL = URIRef("https://w3id.org/kasograph/id/goal/vantaa-kaso-2021/oppimiskampus")
 
@@ -158,8 +158,8 @@ def test_both_engines_find_the_same_in_every_broken_copy(graph):
 
 def test_both_engines_accept_generated_documents(tmp_path):
     from benchmarks import generate
-    from kasograph.build import build_document
-    from kasograph.table import read_document
+    from kasograph.model.build import build_document
+    from kasograph.source.table import read_document
 
     out = tmp_path / "docs"
     assert generate.main([str(out), "--quiet", "--goals", "20", "--cities", "1", "--divisions", "1", "--years", "2"]) == 0
@@ -198,9 +198,9 @@ def test_what_the_store_holds_is_validated_as_stored(runner, tmp_path):
 
 def test_a_large_store_is_validated_in_worker_processes(tmp_path):
     from benchmarks import generate
-    from kasograph.importer import document_sources, import_documents
-    from kasograph.storage import StoreDirectory
-    from kasograph.validate import validate_stored
+    from kasograph.model.validate import validate_stored
+    from kasograph.store.directory import StoreDirectory
+    from kasograph.store.importer import document_sources, import_documents
 
     out = tmp_path / "docs"
     assert generate.main([str(out), "--quiet", "--goals", "60", "--cities", "1", "--divisions", "2", "--years", "3"]) == 0

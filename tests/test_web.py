@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from kasograph.linked_data import local_path
 from kasograph.namespaces import DEFAULT_BASE
+from kasograph.publish.linked_data import local_path
 
 GOAL = "goal/vantaa-kaso-2021/mielenterveysosaaminen"
 
@@ -136,9 +136,9 @@ def test_settings_given_as_text_are_read_as_their_defaults_type():
 
 
 def test_hostile_text_is_escaped(document_copy):
-    from kasograph.web import create_app
-
     import csv
+
+    from kasograph.web import create_app
 
     goals = document_copy / "goals.csv"
     rows = list(csv.reader(goals.open(encoding="utf-8", newline="")))
@@ -192,10 +192,10 @@ def test_home_of_a_large_store_counts_instead_of_listing(monkeypatch):
     past HOME_DOCUMENTS documents it counts them by place: a country's home page would weigh megabytes."""
     from pathlib import Path
 
-    from kasograph import explore
     from kasograph.goaldata import GoalData
-    from kasograph.sources import bundled_documents
-    from kasograph.table import read_document
+    from kasograph.model.sources import bundled_documents
+    from kasograph.query import explore
+    from kasograph.source.table import read_document
     from kasograph.web import create_app
 
     monkeypatch.setattr(explore, "HOME_GOALS", 5)
@@ -234,7 +234,7 @@ def test_searches_on_many_threads_at_once_get_the_same_stems():
     import sys
     import threading
 
-    from kasograph import search
+    from kasograph.query import search
 
     text = " ".join(["mielenterveysosaamista", "huoltajien", "opintopolkuja", "kehittämisryhmä", "oppivelvollisuuden"] * 40)
     expected = search.stems(text)
@@ -275,8 +275,8 @@ def test_pages_carry_an_entity_tag_and_answer_304_when_it_still_holds(client):
 
 
 def test_an_import_changes_every_entity_tag(tmp_path):
-    from kasograph.importer import import_document
-    from kasograph.storage import StoreDirectory
+    from kasograph.store.directory import StoreDirectory
+    from kasograph.store.importer import import_document
     from kasograph.web import create_app
 
     from .conftest import KASO

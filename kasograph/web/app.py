@@ -21,18 +21,18 @@ from flask import Flask, Response, abort, g, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from .. import saved
-from ..errors import InputError, Problem
-from ..goaldata import GoalData
-from ..linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, description, local_path, serialize
-from ..namespaces import DEFAULT_BASE, KG
-from ..sparql import service_allowlist
-from . import i18n
-from .views import compare as compare_views
-from .views import dataset as dataset_views
-from .views import graphs as graph_views
-from .views import pages, vocabulary
-from .views import sparql as sparql_views
+from kasograph.errors import InputError, Problem
+from kasograph.goaldata import GoalData
+from kasograph.namespaces import DEFAULT_BASE, KG
+from kasograph.publish.linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, description, local_path, serialize
+from kasograph.query import saved
+from kasograph.query.sparql import service_allowlist
+from kasograph.web import i18n
+from kasograph.web.views import compare as compare_views
+from kasograph.web.views import dataset as dataset_views
+from kasograph.web.views import graphs as graph_views
+from kasograph.web.views import pages, vocabulary
+from kasograph.web.views import sparql as sparql_views
 
 #: Every setting of the app, with its default. The README lists them all (a test checks).
 DEFAULTS = {
@@ -203,7 +203,7 @@ def _etag() -> str | None:
     """An entity tag for a GET of the viewer: what it answers depends only on the data's version, this
     kasograph, the address and the headers that negotiate it. None where that is not so (the SPARQL
     endpoint's time limits, data that has no version)."""
-    from .. import __version__
+    from kasograph import __version__
 
     version = goal_data().version
     if request.method not in ("GET", "HEAD") or version is None or request.path.startswith("/sparql"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from ..linked_data import DUMP_FORMATS, DUMP_NAME, RESOURCE_FORMATS, local_path
+from kasograph.publish.linked_data import DUMP_FORMATS, DUMP_NAME, RESOURCE_FORMATS, local_path
 
 _LINK = re.compile(rb'(?:href|src)="([^"#?]*)(?:[?#][^"]*)?"')
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, request
 
-from ...compare import UnknownDocument, diff_documents, documents
+from kasograph.analysis.compare import UnknownDocument, diff_documents, documents
 
 _SERIES = """
     SELECT ?doc ?creator ?year WHERE {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, g, request
 
-from ...goaldata import GoalData
-from ...linked_data import DUMP_BY_SUFFIX, DUMP_FORMATS, DUMP_NAME, dump, publication_description, serialize_graph
+from kasograph.goaldata import GoalData
+from kasograph.publish.linked_data import DUMP_BY_SUFFIX, DUMP_FORMATS, DUMP_NAME, dump, publication_description, serialize_graph
 
 
 def site_url() -> str:
@@ -13,7 +13,7 @@ def site_url() -> str:
 
 
 def download(name: str):
-    from ..app import goal_data
+    from kasograph.web.app import goal_data
 
     stem, _, ext = name.rpartition(".")
     if stem != DUMP_NAME or ext not in DUMP_BY_SUFFIX:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, g
 
-from ... import analytics
-from ...analysis_report import analyses
-from ...graph_export import FORMATS, export
-from ...graphs import collaboration_graph, ego_graph, organisation_graph, responsibility_graph
-from ...linked_data import local_path
-from ...namespaces import KG
-from .. import pictures
+from kasograph.analysis import analytics
+from kasograph.analysis.exports import FORMATS, export
+from kasograph.analysis.graphs import collaboration_graph, ego_graph, organisation_graph, responsibility_graph
+from kasograph.analysis.report import analyses
+from kasograph.namespaces import KG
+from kasograph.publish.linked_data import local_path
+from kasograph.web import pictures
 
 STATUSES = ("FullyAchieved", "PartiallyAchieved", "NotAchieved")
 COLLABORATION = {"": "all", "person": "person", "group": "group"}
@@ -59,7 +59,7 @@ def known(path: str) -> bool:
 
 
 def _link(iri: str) -> str | None:
-    from ..app import link_to
+    from kasograph.web.app import link_to
 
     return link_to(iri)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g
 
-from ...explore import AGENT_KINDS
-from ...goaldata import GoalData
+from kasograph.goaldata import GoalData
+from kasograph.query.explore import AGENT_KINDS
 
 
 def home(data: GoalData):
@@ -14,7 +14,7 @@ def home(data: GoalData):
 
 def resource(data: GoalData, iri: str):
     """The page for any IRI the data describes, by its kind."""
-    from ..app import embedded_jsonld
+    from kasograph.web.app import embedded_jsonld
 
     explorer = data.explorer(g.lang)
     kind = explorer.kind(iri)
@@ -22,7 +22,7 @@ def resource(data: GoalData, iri: str):
         page = explorer.goal(iri)
         return "goal.html", {"page": page, "jsonld": embedded_jsonld(g.page_path, page.description)}
     if kind in AGENT_KINDS:
-        from .graphs import ego_svg
+        from kasograph.web.views.graphs import ego_svg
 
         page = explorer.agent(iri)
         return "agent.html", {"page": page, "kind": kind, "jsonld": embedded_jsonld(g.page_path, page.description),
@@ -47,7 +47,7 @@ def search(data: GoalData, query: str):
 
 def search_index(data: GoalData) -> list[dict]:
     """The search index as JSON for the static site, where no server answers queries."""
-    from ...linked_data import local_path
+    from kasograph.publish.linked_data import local_path
 
     texts = data.search_index.texts()
     iris = sorted(texts)

@@ -11,11 +11,19 @@ from flask import Response, current_app, g, redirect, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ... import saved
-from ...errors import InputError
-from ...namespaces import sparql_prefixes
-from ...sparql import (GRAPH_FORMATS, SELECT_FORMATS, QueryFailed, QueryPool, QueryRefused, QuerySyntaxError, QueryTimeout,
-                       QueryWorkerLost)
+from kasograph.errors import InputError
+from kasograph.namespaces import sparql_prefixes
+from kasograph.query import saved
+from kasograph.query.sparql import (
+    GRAPH_FORMATS,
+    SELECT_FORMATS,
+    QueryFailed,
+    QueryPool,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryWorkerLost,
+)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -36,7 +44,7 @@ def pool() -> QueryPool:
     with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
         store = app.extensions["kasograph"].store
         if "kasograph_pool" not in app.extensions and getattr(store, "remote", None) is not None:
-            from ...remote import RemoteQueryPool  # a remote store: the server answers, no worker processes
+            from kasograph.store.remote import RemoteQueryPool  # a remote store: the server answers, no worker processes
 
             app.extensions["kasograph_pool"] = RemoteQueryPool(store, timeout=app.config["SPARQL_TIMEOUT"],
                                                                max_result_bytes=app.config.get("SPARQL_MAX_RESULT_BYTES"),
@@ -50,7 +58,7 @@ def pool() -> QueryPool:
             atexit.register(workers.close)
             app.extensions["kasograph_pool"] = workers
             if app.config["SPARQL_WARM_UP"] and answers is not None:
-                from ...answers import warm
+                from kasograph.query.answers import warm
 
                 threading.Thread(target=warm, args=(workers.run,), kwargs={"stop": workers.closed},
                                  name="kasograph-warm-up", daemon=True).start()
@@ -59,7 +67,7 @@ def pool() -> QueryPool:
 
 def warm_up(app) -> None:
     """Start the query workers in the background, which then answer the saved questions one after
-    another (kasograph.answers.warm): the first visitor of a question finds its answer kept."""
+    another (kasograph.query.answers.warm): the first visitor of a question finds its answer kept."""
 
     def start() -> None:
         with app.app_context():
@@ -195,7 +203,7 @@ def endpoint():
 def service_description_or_page():
     graph_type = request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES])
     if graph_type in GRAPH_TYPES:
-        from ...linked_data import BY_SUFFIX, serialize_graph
+        from kasograph.publish.linked_data import BY_SUFFIX, serialize_graph
 
         fmt = BY_SUFFIX[GRAPH_TYPES[graph_type]]
         return Response(serialize_graph(service_description(request.base_url), fmt), mimetype=fmt.media_type,
@@ -205,7 +213,7 @@ def service_description_or_page():
 
 def service_description(endpoint_url: str) -> Graph:
     """A SPARQL 1.1 Service Description of this endpoint."""
-    from ...store import GoalStore
+    from kasograph.store.engine import GoalStore
 
     sd = lambda name: URIRef(SD + name)  # noqa: E731
     graph = Graph()
@@ -301,7 +309,7 @@ def questions_page():
 def question_page(name: str):
     question = saved.get(name)
     values = {p.name: request.args.get(p.name, p.default) for p in question.parameters}
-    from ...store import bind_parameters
+    from kasograph.store.engine import bind_parameters
 
     bound = bind_parameters(question.sparql, values) if values else question.sparql
     params = urlencode(values)
@@ -317,7 +325,7 @@ def question_results(name: str, fmt: str):
         values = question.bind({k: v for k, v in request.args.items() if k != "bom"})
     except InputError as error:
         return _text(404 if "no saved question" in str(error) else 400, str(error))
-    from ...store import bind_parameters
+    from kasograph.store.engine import bind_parameters
 
     query = bind_parameters(question.sparql, values) if values else question.sparql
     try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Response
 
-from ... import resources
-from ...linked_data import serialize_graph
-from ...vocabulary import ontology, shapes, terms
+from kasograph import resources
+from kasograph.publish.linked_data import serialize_graph
+from kasograph.vocabulary import ontology, shapes, terms
 
 
 def page():

@@ -3,7 +3,7 @@
 Identity rules (how kasograph decides that two mentions are one party):
 
 * A responsible party's IRI is made from its scope and its normalised name
-  (`kasograph.iris`, `kasograph.names.slug`): a person is
+  (`kasograph.model.iris`, `kasograph.source.names.slug`): a person is
   ``person/{city}/{name}``, a post ``post/{city}/{division}/{name}``, a group
   ``group/{city}/{division}/{name}``. The name is normalised by folding case
   and accents and keeping only letters and digits, words joined by "-"; so
@@ -49,7 +49,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .store import GoalStore
+from kasograph.store.engine import GoalStore
 
 MAX_DISTANCE = 2
 MIN_RATIO = 0.85

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from .errors import Problem
+from kasograph.errors import Problem
 
 AgentKind = Literal["person", "post", "unit"]
 Role = Literal["person", "body"]  # which part of the responsibility cell named the agent

@@ -2,7 +2,7 @@
 
 This module knows files and cells, not goals: `read_sheet` turns a `.xlsx`,
 `.xlsm`, `.csv`, `.tsv` or `.txt` file into numbered rows of cell texts, and
-`kasograph.table` interprets those rows the same way whatever the file was.
+`kasograph.source.table` interprets those rows the same way whatever the file was.
 
 What it does with what stewards do:
 
@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from .errors import InputError, Problem
+from kasograph.errors import InputError, Problem
 
 MB = 1024 * 1024
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph
 
-from . import lexer, sealing
-from .store import GoalStore, PREFIX_MAP
+from kasograph.query import lexer, sealing
+from kasograph.store.engine import PREFIX_MAP, GoalStore
 
 SELECT_FORMATS = {
     "json": ("application/sparql-results+json", pyoxigraph.QueryResultsFormat.JSON),
@@ -77,7 +77,7 @@ class Answer:
     body: bytes
     truncated: bool = False  # only when a row limit was asked for
     seconds: float = 0.0  # what computing it took
-    cached: bool = False  # answered from the answers kept for this generation (kasograph.answers)
+    cached: bool = False  # answered from the answers kept for this generation (kasograph.query.answers)
 
 
 #: How deep brackets may nest. Real queries nest a few levels; the engine's parser recurses on each,
@@ -95,9 +95,9 @@ def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> lexer.Reading:
     """Refuse updates, SERVICE calls to places not on the allow-list, and what engines may read
     differently; return the query's reading (its SERVICEs, whether it names graphs).
 
-    It reads by the grammar's terminals (kasograph.lexer) in microseconds, where a parse in Python
+    It reads by the grammar's terminals (kasograph.query.lexer) in microseconds, where a parse in Python
     takes tens of milliseconds. It is the only guard for a remote store and where query workers cannot
-    be sealed (kasograph.sealing); where they can, a SERVICE it missed would still open no connection.
+    be sealed (kasograph.query.sealing); where they can, a SERVICE it missed would still open no connection.
     """
     reading = lexer.read(sparql)
     if reading.depth > MAX_NESTING:
@@ -271,7 +271,7 @@ class _Worker:
     connection: object
 
 
-#: The format an answer is kept in (kasograph.answers), from which every other is made.
+#: The format an answer is kept in (kasograph.query.answers), from which every other is made.
 KEPT_FORMATS = {"solutions": "json", "boolean": "json", "graph": "nt"}
 
 
@@ -299,7 +299,7 @@ def from_kept(kept: Answer, select_format: str = "json", graph_format: str = "tt
 class QueryWorkers:
     """Worker processes that each hold the store (`data`: a store directory or an N-Quads file) and run
     queries with a time limit; the web process never blocks on the engine. `sealed` workers cannot open
-    a network connection (kasograph.sealing); they refuse to start if the filter does not hold.
+    a network connection (kasograph.query.sealing); they refuse to start if the filter does not hold.
 
     `run` is the runner: it does not check what it runs (QueryPool does)."""
 
@@ -415,14 +415,14 @@ class QueryPool:
     """Visitors' queries, checked (`check`), answered by sealed workers — or, for a query whose every
     SERVICE is on `allowed_services`, by a worker that may use the network, started when first needed.
 
-    With `answers` (a kasograph.answers.AnswerCache of the store's generation), an answer that took
+    With `answers` (a kasograph.query.answers.AnswerCache of the store's generation), an answer that took
     long is kept, and the same query is then answered from it, in any format."""
 
     store: GoalStore
     workers: int = 2
     timeout: float = 10.0
     max_result_bytes: int | None = MAX_RESULT_BYTES  # a larger answer is refused (QueryTooLarge)
-    answers: object | None = None  # kasograph.answers.AnswerCache
+    answers: object | None = None  # kasograph.query.answers.AnswerCache
     allowed_services: tuple[str, ...] = ()
     closed: threading.Event = field(default_factory=threading.Event, init=False)  # set by close()
     _data: str = field(default="", init=False)  # what workers open: the on-disk store, or an N-Quads copy

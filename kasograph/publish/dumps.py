@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from .namespaces import bind_prefixes
+from kasograph.namespaces import bind_prefixes
 
 #: format name → (rdflib serializer, media type, keeps named graphs)
 DUMP_FORMATS = {

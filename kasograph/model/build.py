@@ -12,14 +12,22 @@ from datetime import date
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
 
-from .iris import Iris
-from .names import name_key, post_label, unit_type
-from .namespaces import (
-    DEFAULT_BASE, KG, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, SHAPES_IRI, UNIT,
-    VOCABULARY_GRAPH, bind_prefixes,
+from kasograph.model.iris import Iris
+from kasograph.namespaces import (
+    DEFAULT_BASE,
+    KG,
+    SCHEMA,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+    SDMX_MEASURE,
+    SHAPES_IRI,
+    UNIT,
+    VOCABULARY_GRAPH,
+    bind_prefixes,
 )
-from .records import Document, Responsible
-from .vocabulary import COLUMN_PROPERTIES, COMPARATORS, ontology
+from kasograph.source.names import name_key, post_label, unit_type
+from kasograph.source.records import Document, Responsible
+from kasograph.vocabulary import COLUMN_PROPERTIES, COMPARATORS, ontology
 
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 LANGUAGES = {"fi": "FIN", "sv": "SWE", "en": "ENG"}

@@ -10,11 +10,11 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Dataset
 
-from . import resources
-from .build import build_dataset
-from .errors import InputError, Problem
-from .namespaces import DEFAULT_BASE, bind_prefixes
-from .table import read_document
+from kasograph import resources
+from kasograph.errors import InputError, Problem
+from kasograph.model.build import build_dataset
+from kasograph.namespaces import DEFAULT_BASE, bind_prefixes
+from kasograph.source.table import read_document
 
 #: RDF serialisations by file suffix: rdflib's format name and pyoxigraph's format.
 RDF_FORMATS = {
@@ -29,7 +29,7 @@ RDF_FORMATS = {
 
 
 def is_table_source(path: Path) -> bool:
-    from .spreadsheet import SUFFIXES
+    from kasograph.source.spreadsheet import SUFFIXES
 
     return path.is_dir() or path.suffix.lower() in (*SUFFIXES, ".toml")
 
@@ -82,7 +82,7 @@ def read_rdf(path: Path) -> Dataset:
 
 def load_rdf_store(path: Path):
     """An RDF file straight into an Oxigraph store (no rdflib objects: fast for millions of triples)."""
-    from .store import GoalStore
+    from kasograph.store.engine import GoalStore
 
     path = Path(path)
     if not path.is_file():
@@ -101,7 +101,7 @@ def load_rdf_store(path: Path):
 
 def dataset_from_store(store, *, vocabulary: bool = True) -> Dataset:
     """An rdflib dataset of what a store holds (its named graphs, as a dump has them)."""
-    from .namespaces import VOCABULARY_GRAPH
+    from kasograph.namespaces import VOCABULARY_GRAPH
 
     quads = (q for q in store.quads() if vocabulary or getattr(q.graph_name, "value", None) != VOCABULARY_GRAPH)
     dataset = Dataset()

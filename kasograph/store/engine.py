@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Dataset
 
-from . import lexer
-from .namespaces import sparql_prefixes
+from kasograph.namespaces import sparql_prefixes
+from kasograph.query import lexer
 
 RESULT_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,

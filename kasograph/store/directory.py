@@ -16,7 +16,7 @@ at a time holds `lock` (an OS file lock, released if the writer dies).
       generations/00000007/        an Oxigraph store (never written after it is published)
       generations/00000007.json    its manifest: the documents, when they were imported, from what
       texts/<sha256>.txt           documents' verbatim source texts, by content
-      answers/00000007/            answers kept for that generation (kasograph.answers), removed with it
+      answers/00000007/            answers kept for that generation (kasograph.query.answers), removed with it
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from .errors import InputError, Problem
+from kasograph.errors import InputError, Problem
 
 KEEP_GENERATIONS = 3  # the current one and two before it, for readers that have not reopened yet
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another to finish
@@ -45,13 +45,13 @@ def default_store_location() -> str | Path:
 
 def open_store(location: str | os.PathLike | None = None, base: str | None = None):
     """A store directory, or a remote store when `location` is a URL (http:// or https://) or a TOML
-    file naming a SPARQL server's URLs (see kasograph.remote); None: $KASOGRAPH_STORE or the default."""
+    file naming a SPARQL server's URLs (see kasograph.store.remote); None: $KASOGRAPH_STORE or the default."""
     location = default_store_location() if location is None else location
-    from .remote import is_remote_location
+    from kasograph.store.remote import is_remote_location
 
     if is_remote_location(location):
-        from .namespaces import DEFAULT_BASE
-        from .remote import open_remote
+        from kasograph.namespaces import DEFAULT_BASE
+        from kasograph.store.remote import open_remote
 
         return open_remote(location, base or DEFAULT_BASE)
     return StoreDirectory(location)
@@ -136,7 +136,7 @@ class StoreDirectory:
         return self.path / "generations" / name
 
     def answers_path(self, name: str) -> Path:
-        """Where the answers kept for a generation live (kasograph.answers)."""
+        """Where the answers kept for a generation live (kasograph.query.answers)."""
         return self.path / "answers" / name
 
     def manifest(self, name: str | None = None) -> Manifest:

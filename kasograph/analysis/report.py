@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from . import analytics
-from .graphs import collaboration_graph, responsibility_graph
-from .store import GoalStore
+from kasograph.analysis import analytics
+from kasograph.analysis.graphs import collaboration_graph, responsibility_graph
+from kasograph.store.engine import GoalStore
 
 
 def analyses(store: GoalStore, base: str, lang: str = "fi", only: str | None = None,

@@ -34,7 +34,7 @@ WARM_TIMEOUT = 600.0
 
 
 class AnswerCache:
-    """Answers (`kasograph.sparql.Answer`) by query, for one generation; on disk in `folder`, or in memory."""
+    """Answers (`kasograph.query.sparql.Answer`) by query, for one generation; on disk in `folder`, or in memory."""
 
     def __init__(self, folder: Path | None = None, *, min_seconds: float = MIN_SECONDS, max_bytes: int = MAX_BYTES):
         self.folder = Path(folder) if folder is not None else None
@@ -53,7 +53,7 @@ class AnswerCache:
 
     def get(self, key: str):
         """The kept answer, or None."""
-        from .sparql import Answer
+        from kasograph.query.sparql import Answer
 
         if self.folder is None:
             with self._lock:
@@ -99,8 +99,8 @@ class AnswerCache:
 def warm(run, questions=None, stop: threading.Event | None = None, timeout: float = WARM_TIMEOUT) -> dict[str, float]:
     """Ask every saved question with its default parameters through `run` (a query pool's `run`, which
     keeps what is slow), one after another; returns the seconds each took. Stops early if `stop` is set."""
-    from . import saved
-    from .store import bind_parameters
+    from kasograph.query import saved
+    from kasograph.store.engine import bind_parameters
 
     took: dict[str, float] = {}
     for question in questions if questions is not None else saved.catalogue().values():

@@ -53,11 +53,11 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph
 
-from . import lexer
-from .errors import InputError, Problem
-from .namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
-from .storage import Manifest, StoredDocument
-from .store import PREFIX_MAP, GoalStore, bind_parameters, to_python
+from kasograph.errors import InputError, Problem
+from kasograph.namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
+from kasograph.query import lexer
+from kasograph.store.directory import Manifest, StoredDocument
+from kasograph.store.engine import PREFIX_MAP, GoalStore, bind_parameters, to_python
 
 #: kasograph's bookkeeping terms in the catalogue graph (the rest is DCMI, VoID and PROV).
 KGS = "https://w3id.org/kasograph/store#"
@@ -613,12 +613,12 @@ IMPORT_CHUNK_BYTES = 16 * 1024 * 1024
 
 
 def import_batch(prepared: list, remote: RemoteStore, ntriples, say) -> list[tuple[StoredDocument, bool]]:
-    """Store read, built and validated documents (`kasograph.importer.Prepared`; `ntriples(p)` gives each
+    """Store read, built and validated documents (`kasograph.store.importer.Prepared`; `ntriples(p)` gives each
     one's graph) in the order the module's docstring gives: each document's graph is PUT into a staging
     graph, then one update per chunk of documents swaps them in, relinks the years and writes their
     catalogue entries. Returns (stored document, whether it replaced one) for each."""
-    from .importer import _vocabulary_ntriples, _year_links
-    from .storage import now
+    from kasograph.store.directory import now
+    from kasograph.store.importer import _vocabulary_ntriples, _year_links
 
     remote._writable()
     for p in prepared:
@@ -678,14 +678,14 @@ def import_batch(prepared: list, remote: RemoteStore, ntriples, say) -> list[tup
 
 
 def _stored_goal_states(remote: RemoteStore, graph: str):
-    from .importer import _goal_states
+    from kasograph.store.importer import _goal_states
 
     return _goal_states(remote.graph_ntriples(graph), graph)
 
 
 def remove_remote(remote: RemoteStore, document_id: str) -> StoredDocument:
     """Take a document's graph, its triples in the union and its catalogue entry out, in one update."""
-    from .importer import _relinked
+    from kasograph.store.importer import _relinked
 
     remote._writable()
     manifest = remote.manifest()
@@ -707,7 +707,7 @@ class RemoteQueryPool:
     """What the /sparql endpoint and the query pages run queries on when the store is remote: the
     server answers (no worker processes), within SPARQL_TIMEOUT seconds of HTTP (the server's own
     limit applies too). The server runs SERVICE calls itself, out of kasograph's reach: the check
-    (kasograph.sparql.check) is the only guard here, and every query passes it before it is sent."""
+    (kasograph.query.sparql.check) is the only guard here, and every query passes it before it is sent."""
 
     def __init__(self, store: RemoteGoalStore, timeout: float = 10.0, max_result_bytes: int | None = None,
                  allowed_services: tuple[str, ...] = ()):
@@ -719,7 +719,16 @@ class RemoteQueryPool:
     def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None, timeout: float | None = None,
             max_bytes: int | None = -1):
-        from .sparql import GRAPH_FORMATS, SELECT_FORMATS, Answer, QueryFailed, QuerySyntaxError, QueryTimeout, QueryWorkerLost, check
+        from kasograph.query.sparql import (
+            GRAPH_FORMATS,
+            SELECT_FORMATS,
+            Answer,
+            QueryFailed,
+            QuerySyntaxError,
+            QueryTimeout,
+            QueryWorkerLost,
+            check,
+        )
 
         check(sparql, self.allowed_services)
         started = time.perf_counter()
@@ -757,7 +766,7 @@ class RemoteQueryPool:
     @staticmethod
     def _page(answer: _Answer, truncated: bool, seconds: float):
         """A results page (the first rows, as SPARQL TSV) as SPARQL JSON, which the query page reads."""
-        from .sparql import SELECT_FORMATS, Answer, QueryFailed, _json_term
+        from kasograph.query.sparql import SELECT_FORMATS, Answer, QueryFailed, _json_term
 
         results_format = pyoxigraph.QueryResultsFormat.from_media_type(answer.media_type)
         if results_format is None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .records import AgentKind
+from kasograph.source.records import AgentKind
 
 _BODY_MARKER = re.compile(r"vastuutaho\s*:", re.IGNORECASE)
 _UNIT_ENDINGS = ("ryhmä", "tiimi", "verkosto", "toimikunta", "lautakunta")

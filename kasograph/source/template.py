@@ -3,7 +3,7 @@
 The first sheet has the headers of the source layout (Finnish as the source
 writes them, or English), a drop-down of the allowed statuses, a frozen header
 row and column widths that fit the texts; the second sheet explains every
-column in Finnish and English. `kasograph.table.read_goals` reads the filled-in
+column in Finnish and English. `kasograph.source.table.read_goals` reads the filled-in
 file back; the empty template reads as a table with no goals.
 
 There is deliberately no auto-filter: a filtered row is a hidden row, and hidden
@@ -17,10 +17,10 @@ from pathlib import Path
 
 from rdflib.namespace import SKOS
 
-from .namespaces import KG
-from .spreadsheet import column_letter
-from .table import FIELD_HEADERS, REQUIRED
-from .vocabulary import ontology
+from kasograph.namespaces import KG
+from kasograph.source.spreadsheet import column_letter
+from kasograph.source.table import FIELD_HEADERS, REQUIRED
+from kasograph.vocabulary import ontology
 
 LANGUAGES = ("fi", "en")
 _SHEETS = {"fi": ("Tavoitteet", "Ohjeet"), "en": ("Goals", "Instructions")}

@@ -18,10 +18,10 @@ from itertools import combinations
 
 import networkx as nx
 
-from .explore import Explorer, FactCache
-from .linked_data import local_path
-from .namespaces import KG
-from .store import GoalStore
+from kasograph.namespaces import KG
+from kasograph.publish.linked_data import local_path
+from kasograph.query.explore import Explorer, FactCache
+from kasograph.store.engine import GoalStore
 
 GROUP_KINDS = ("group", "unit", "division", "organisation")
 ROLE_NAMES = {str(KG.ResponsiblePerson): "responsible person", str(KG.ResponsibleBody): "responsible body"}

@@ -29,11 +29,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .errors import InputError, Problem, Severity
-from .names import classify, name_key, slug, split_bodies, split_responsibility_cell, tidy
-from .records import Document, DocumentInfo, Goal, Mention, Responsible, StatedNumber, TEXT_COLUMNS
-from .spreadsheet import DEFAULT_LIMITS, SUFFIXES, WORKBOOK_SUFFIXES, Limits, Sheet, SheetRow, read_sheet
-from .vocabulary import COMPARATORS, status_labels, statuses
+from kasograph.errors import InputError, Problem, Severity
+from kasograph.source.names import classify, name_key, slug, split_bodies, split_responsibility_cell, tidy
+from kasograph.source.records import TEXT_COLUMNS, Document, DocumentInfo, Goal, Mention, Responsible, StatedNumber
+from kasograph.source.spreadsheet import DEFAULT_LIMITS, SUFFIXES, WORKBOOK_SUFFIXES, Limits, Sheet, SheetRow, read_sheet
+from kasograph.vocabulary import COMPARATORS, status_labels, statuses
 
 # Header patterns, matched against the header with whitespace collapsed and case folded.
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from .names import slug
-from .records import DocumentInfo
+from kasograph.source.names import slug
+from kasograph.source.records import DocumentInfo
 
 _ENTITY_PATHS = {
     "organisation": "org",

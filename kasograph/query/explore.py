@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph
 
-from .namespaces import KG, VOCABULARY_GRAPH
-from .store import GoalStore, to_python
+from kasograph.namespaces import KG, VOCABULARY_GRAPH
+from kasograph.store.engine import GoalStore, to_python
 
 LABEL_PROPERTIES = "skos:prefLabel|foaf:name|dct:title|rdfs:label"
 #: The label properties in the order a label is taken from (the first that has the language wins).
@@ -207,7 +207,7 @@ class FactCache:
     def __init__(self, limit: int = 100_000):
         self.limit = limit
         self._facts: dict[str, Facts] = {}
-        self.goal_counts: dict[str, int] = {}  # party → its goals (kasograph.graphs.ego_graph), for the same version
+        self.goal_counts: dict[str, int] = {}  # party → its goals (kasograph.analysis.graphs.ego_graph), for the same version
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -456,7 +456,7 @@ class Explorer:
     def goal(self, iri: str) -> GoalPage:
         """Four to six queries whatever the store's size: the goal's description (which the page also
         embeds), what points at it (its numbers, its later versions), then the facts of what it links to."""
-        from .linked_data import description
+        from kasograph.publish.linked_data import description
 
         triples = description(self.store, iri)
         own, blanks = _by_property(triples, iri)
@@ -539,7 +539,7 @@ class Explorer:
     def agent(self, iri: str) -> AgentPage:
         """Three to five queries whatever the store's size: the agent's description, the goals that
         name it (with its role, the other parties, or as mentioned), then the facts of all of those."""
-        from .linked_data import description
+        from kasograph.publish.linked_data import description
 
         triples = description(self.store, iri)
         own, _ = _by_property(triples, iri)

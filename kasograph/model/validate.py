@@ -23,14 +23,14 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ReadOnlyGraphAggregate
 
-from . import resources
-from .build import build_dataset
-from .fidelity import unquoted_literals
-from .iris import Iris
-from .namespaces import DEFAULT_BASE, SH, VOCABULARY_GRAPH
-from .sources import is_table_source, read_rdf
-from .table import read_document
-from .vocabulary import ontology, shapes
+from kasograph import resources
+from kasograph.model.build import build_dataset
+from kasograph.model.fidelity import unquoted_literals
+from kasograph.model.iris import Iris
+from kasograph.model.sources import is_table_source, read_rdf
+from kasograph.namespaces import DEFAULT_BASE, SH, VOCABULARY_GRAPH
+from kasograph.source.table import read_document
+from kasograph.vocabulary import ontology, shapes
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 ENGINES = ("pyshacl-turbo", "pyshacl")

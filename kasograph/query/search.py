@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import snowballstemmer
 
-from .store import GoalStore
+from kasograph.store.engine import GoalStore
 
 FIELD_WEIGHTS = {"label": 5.0, "name": 5.0, "metric": 2.0, "target": 2.0, "baseline": 1.0, "outcome": 1.0, "hidden": 2.0}
 MIN_STEM = 4

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .namespaces import VOCABULARY_GRAPH
-from .store import GoalStore
+from kasograph.namespaces import VOCABULARY_GRAPH
+from kasograph.store.engine import GoalStore
 
 _CLASSES = f"""
 SELECT ?class (COUNT(DISTINCT ?thing) AS ?count) WHERE {{

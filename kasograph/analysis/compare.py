@@ -27,7 +27,7 @@ it was reworded (its text differs), its status changed, its theme changed, or
 its responsible parties (persons, posts, groups, each with its role:
 vastuuhenkilö or vastuutaho) were added or removed. Parties are compared by
 IRI, so the same person is the same party in both years (see
-`kasograph.reconcile` for names that are nearly, but not exactly, the same).
+`kasograph.analysis.reconcile` for names that are nearly, but not exactly, the same).
 Unpaired goals of the earlier document were *dropped*; of the later one, *added*.
 """
 
@@ -40,9 +40,9 @@ from typing import Literal
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from .namespaces import KG
-from .store import GoalStore
-from .vocabulary import ontology
+from kasograph.namespaces import KG
+from kasograph.store.engine import GoalStore
+from kasograph.vocabulary import ontology
 
 #: Goals whose texts are at least this alike (difflib ratio, 0–1) are paired when their keys differ.
 TEXT_THRESHOLD = 0.75

@@ -3,7 +3,7 @@
 Each table is read (every problem reported by file, sheet, row and column), its
 graph built and checked against the shapes; only when every document of an
 import passes does anything reach the store, in one new generation of the store
-directory (`kasograph.storage`) that replaces the documents' named graphs
+directory (`kasograph.store.directory`) that replaces the documents' named graphs
 (importing the same document again replaces it), keeps the union graph in step
 and links the goals each document carries over from its division's year before.
 A failure at any step leaves the store as it was.
@@ -15,7 +15,7 @@ generation with Oxigraph's bulk loader, not a SPARQL update: several times faste
 (a SPARQL `INSERT DATA` of 200,000 triples took 5.7 s to parse where the loader
 took 1.6 s), and safe because nobody reads a generation before it is published.
 
-A remote store (a SPARQL server, `kasograph.remote`) is read, built and validated
+A remote store (a SPARQL server, `kasograph.store.remote`) is read, built and validated
 for the same way; only the storing differs (see that module for its order of writes).
 """
 
@@ -35,16 +35,16 @@ from pathlib import Path
 
 import pyoxigraph
 
-from .build import build_document
-from .compare import GoalState, carried_over, goal_states
-from .errors import InputError, Problem
-from .iris import Iris
-from .namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
-from .records import Document, DocumentInfo
-from .storage import Manifest, StoredDocument, StoreDirectory, now
-from .store import PREFIX_MAP, GoalStore
-from .validate import ValidationReport, validate_graph
-from .vocabulary import ontology
+from kasograph.analysis.compare import GoalState, carried_over, goal_states
+from kasograph.errors import InputError, Problem
+from kasograph.model.build import build_document
+from kasograph.model.iris import Iris
+from kasograph.model.validate import ValidationReport, validate_graph
+from kasograph.namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
+from kasograph.source.records import Document, DocumentInfo
+from kasograph.store.directory import Manifest, StoredDocument, StoreDirectory, now
+from kasograph.store.engine import PREFIX_MAP, GoalStore
+from kasograph.vocabulary import ontology
 
 Progress = Callable[[str], None]
 #: Below this many documents an import works in its own process: starting workers costs more than it saves.
@@ -123,8 +123,8 @@ class Prepared:
 
 def read_source(path: Path, **options) -> Document:
     """A document from a document folder, its document.toml, or a goal table (CSV, Excel) with a
-    sidecar or metadata; `options` go to `kasograph.table.read_document` (metadata, sheet, mapping, sidecar)."""
-    from .table import read_document
+    sidecar or metadata; `options` go to `kasograph.source.table.read_document` (metadata, sheet, mapping, sidecar)."""
+    from kasograph.source.table import read_document
 
     return read_document(path, **options)
 
@@ -178,12 +178,12 @@ def _goal_states(ntriples: bytes, graph: str) -> list[GoalState]:
 def import_document(source: Path | Document, directory: StoreDirectory, base: str = DEFAULT_BASE, *,
                     progress: Progress | None = None, engine: str | None = None, **options) -> ImportResult:
     """Read, build, validate and store one document; raise InputError or ValidationFailed, storing nothing.
-    `directory` is a store directory, or a remote store (kasograph.remote.RemoteStore)."""
+    `directory` is a store directory, or a remote store (kasograph.store.remote.RemoteStore)."""
     say = progress or (lambda _: None)
     started = time.perf_counter()
     prepared = prepare(source, base, progress=progress, engine=engine, **options)
     if getattr(directory, "remote", False):
-        from .remote import import_batch
+        from kasograph.store.remote import import_batch
 
         [(stored, replaced)] = import_batch([prepared], directory, lambda p: p.ntriples, say)
         return ImportResult(stored, replaced, time.perf_counter() - started, prepared.warnings)
@@ -458,8 +458,8 @@ def _duplicate(prepared: Prepared, first: str) -> Failure:
 
 def _import_remote(outcomes: Iterable[tuple[str, Prepared | Failure]], total: int, remote, say) -> tuple[list[tuple[StoredDocument, bool]], list]:
     """On a SPARQL server: everything is read, built and validated first (spooled to a file meanwhile),
-    then stored a chunk of documents at a time (see kasograph.remote.import_batch)."""
-    from .remote import import_batch
+    then stored a chunk of documents at a time (see kasograph.store.remote.import_batch)."""
+    from kasograph.store.remote import import_batch
 
     failures: list[Failure] = []
     prepared: list[Prepared] = []
@@ -493,7 +493,7 @@ def _vocabulary_ntriples() -> bytes:
 def remove_document(directory: StoreDirectory, document_id: str) -> StoredDocument:
     """Take a document's graph out of the store (and out of the union)."""
     if getattr(directory, "remote", False):
-        from .remote import remove_remote
+        from kasograph.store.remote import remove_remote
 
         return remove_remote(directory, document_id)
     removed: list[StoredDocument] = []

@@ -1,6 +1,6 @@
 """What the responsibility and collaboration graphs say about the organisation.
 
-Each function takes graphs from `kasograph.graphs` and returns plain rows
+Each function takes graphs from `kasograph.analysis.graphs` and returns plain rows
 (lists of dicts), so that the command line, the viewer and a notebook show the
 same numbers.
 """
@@ -11,7 +11,7 @@ from collections import Counter
 
 import networkx as nx
 
-from .graphs import GROUP_KINDS
+from kasograph.analysis.graphs import GROUP_KINDS
 
 
 def _parties(responsibility: nx.DiGraph) -> list[str]:
