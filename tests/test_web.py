@@ -101,16 +101,6 @@ def test_unknown_resources_are_404(client):
     assert client.get("/download/other.ttl").status_code == 404
 
 
-def test_readme_lists_every_setting(app):
-    from pathlib import Path
-
-    from kasograph.web.app import DEFAULTS
-
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    for setting in DEFAULTS:
-        assert f"`{setting}`" in readme, setting
-
-
 def test_settings_given_as_text_are_read_as_their_defaults_type():
     """`kasograph serve --setting NAME VALUE`: numbers, on/off, lists and `none` where it means something;
     anything else is refused with what was expected."""
