@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 import pyoxigraph
 
 from kasograph.query.sparql import check
-from kasograph.store.engine import PREFIX_MAP, GoalStore
+from kasograph.store.engine import GoalStore
 
 from .pages import Server
 

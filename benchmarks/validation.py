@@ -10,7 +10,7 @@ into the data graph beforehand — the mixing is not timed). Target: any single 
 second. With `big_document_goals`, also one generated document of that many goals (a city's whole
 goal table as one document; the baseline is run once on it, as it takes tens of seconds).
 
-The whole store: `kasograph.model.validate.validate_stored` (worker processes, one per core, each opening
+The whole store: `kasograph.store.validation.validate_stored` (worker processes, one per core, each opening
 the published generation read-only) against pyshacl on every document. pyshacl would take about
 twenty minutes at 5M triples, so by default it validates a seeded random sample of documents (read
 from the store, parsed, validated: the same work per document) and its time is extrapolated by
@@ -33,7 +33,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Graph, URIRef
 
-from .common import median, rounded, timed
+from .common import rounded, timed
 
 TARGET_DOCUMENT_S = 1.0
 
@@ -111,8 +111,8 @@ def pick_documents(store: Path) -> dict[str, str]:
 
 def measure_store(store: Path, sample: int, full: bool, seed: int = 2021) -> dict:
     """validate_stored against pyshacl on a sample of the documents (or all), extrapolated by triples."""
-    from kasograph.model.validate import validate_stored
     from kasograph.store.directory import StoreDirectory
+    from kasograph.store.validation import validate_stored
 
     directory = StoreDirectory(store)
     documents = sorted(directory.manifest().documents.values(), key=lambda d: d.id)

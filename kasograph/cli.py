@@ -16,8 +16,8 @@ from kasograph.model.sources import load_dataset
 from kasograph.namespaces import DEFAULT_BASE
 from kasograph.output import compact, table
 from kasograph.publish.dumps import DUMP_FORMATS, format_for, serialize_dataset, write_atomically
-from kasograph.store.directory import StoreDirectory, open_store
 from kasograph.store.engine import GRAPH_FORMATS, RESULT_FORMATS, GoalStore, to_python
+from kasograph.store.interface import DocumentStore, open_store
 
 SOURCE_HELP = ("A document folder, a goal table (.csv) or an RDF file; when left out, the store "
                "(if anything was imported), else the bundled dataset.")
@@ -29,7 +29,7 @@ class Context:
         self.store_location = store or None
 
     @property
-    def directory(self) -> StoreDirectory:
+    def directory(self) -> DocumentStore:
         """The store: --store or $KASOGRAPH_STORE (a folder, a SPARQL server's URL, or a TOML file naming
         one: kasograph.store.remote), or the folder in the user's data folder."""
         return open_store(self.store_location, self.base)
@@ -116,7 +116,8 @@ def validate(obj: Context, source: Path | None, lang: str, fmt: str, engine: str
     Without SOURCE the bundled tables are checked; with --stored, what the store holds.
     Exits 1 when anything is a violation; warnings are shown but do not fail.
     """
-    from kasograph.model.validate import validate_source, validate_stored
+    from kasograph.model.validate import validate_source
+    from kasograph.store.validation import validate_stored
 
     if stored and source is not None:
         raise click.UsageError("give SOURCE or --stored, not both")
@@ -331,10 +332,9 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
 
     def ready() -> None:
         from kasograph.query.sealing import describe
-        from kasograph.store.remote import is_remote_location
 
         click.echo(f"kasograph: serving {obj.base} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-        click.echo(f"kasograph: {describe(remote_store=not data and is_remote_location(obj.directory.path))}"
+        click.echo(f"kasograph: {describe(remote_store=not data and obj.directory.server is not None)}"
                    + (f"; SERVICE allowed to {', '.join(services)}, in a worker with network" if services else ""), err=True)
 
     try:
@@ -595,7 +595,7 @@ def documents(obj: Context, fmt: str) -> None:
         click.echo(json.dumps([vars(d) for d in stored], ensure_ascii=False, indent=2))
         return
     if not stored:
-        fallback = "" if getattr(directory, "remote", False) else "; the commands use the bundled dataset"
+        fallback = "" if directory.exists() else "; the commands use the bundled dataset"
         click.echo(f"(no documents in {directory.path}{fallback})", err=True)
         return
     click.echo(table(["id", "title", "year", "triples", "imported at", "source"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cached_property
 from pathlib import Path
 
@@ -13,15 +12,16 @@ from kasograph.namespaces import DEFAULT_BASE
 from kasograph.query.explore import Explorer, FactCache
 from kasograph.source.records import Document
 from kasograph.source.table import read_document
-from kasograph.store.directory import StoreDirectory, open_store
 from kasograph.store.engine import GoalStore
+from kasograph.store.interface import DocumentStore, open_store
+from kasograph.store.revisions import link_revisions
 
 
 class GoalData:
     """The store, the documents' verbatim source texts and a search index, for one IRI base."""
 
     def __init__(self, store: GoalStore, base: str = DEFAULT_BASE, source_texts: dict[str, str] | None = None,
-                 directory: StoreDirectory | None = None, generation: str | None = None, version: str | None = None):
+                 directory: DocumentStore | None = None, generation: str | None = None, version: str | None = None):
         self.store = store
         #: Names this state of the data for every process that serves it (None: it has no such name), for
         #: HTTP validators: a store generation by its manifest, a remote store by its catalogue version.
@@ -35,19 +35,10 @@ class GoalData:
         self.rendered: dict[tuple, str] = {}  # pages the same for every visitor (the home page), as the viewer rendered them
 
     @classmethod
-    def from_directory(cls, directory: StoreDirectory, base: str = DEFAULT_BASE) -> "GoalData":
-        """The current generation of a store directory, read-only; or what a remote store holds now."""
-        if getattr(directory, "remote", False):
-            from kasograph.store.remote import RemoteGoalStore
-
-            version = directory.current()
-            return cls(RemoteGoalStore(directory), base, directory.source_texts(), directory, version, version)
-        generation, store = directory.open()
-        manifest = directory.manifest(generation)
-        # The manifest, not the generation's number: a store made again from nothing counts from 1 again.
-        version = hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()[:20]
-        return cls(GoalStore(store, path=directory.generation_path(generation)), base, directory.source_texts(manifest),
-                   directory, generation, version)
+    def from_directory(cls, directory: DocumentStore, base: str = DEFAULT_BASE) -> "GoalData":
+        """What a store holds now: a store directory's current generation, read-only, or a server's data."""
+        snapshot = directory.snapshot()
+        return cls(snapshot.store, base, snapshot.source_texts, directory, snapshot.generation, snapshot.version)
 
     def is_current(self) -> bool:
         """False when an import has published a newer generation of the store directory since this was opened
@@ -86,8 +77,6 @@ class GoalData:
             series.setdefault((d.info.city, d.info.division), []).append((d.info.year, str(Iris.for_document(d.info, base).graph())))
         for members in series.values():
             if len(members) > 1:  # goals carried over from year to year are linked, as on import
-                from kasograph.store.importer import link_revisions
-
                 link_revisions(store.store, members)
         return cls(store, base, texts)
 
@@ -97,11 +86,23 @@ class GoalData:
         may change without kasograph knowing."""
         from kasograph.query.answers import AnswerCache
 
-        if getattr(self.directory, "remote", False):
-            return None
-        if self.directory is not None and self.generation:
-            return AnswerCache(self.directory.answers_path(self.generation), **limits)
-        return AnswerCache(None, **limits)
+        if self.directory is None or not self.generation:
+            return AnswerCache(None, **limits)
+        folder = self.directory.kept_answers_path(self.generation)
+        return AnswerCache(folder, **limits) if folder is not None else None
+
+    def query_pool(self, *, workers: int, timeout: float, max_result_bytes: int | None, allowed_services: tuple[str, ...],
+                   answers=None):
+        """What visitors' queries run on: kasograph's sealed worker processes, or the store's own server."""
+        if self.directory is not None and self.directory.server is not None:
+            from kasograph.query.forwarding import RemoteQueryPool
+
+            return RemoteQueryPool(self.store, timeout=timeout, max_result_bytes=max_result_bytes,
+                                   allowed_services=allowed_services)
+        from kasograph.query.sparql import QueryPool
+
+        return QueryPool(self.store, workers=workers, timeout=timeout, max_result_bytes=max_result_bytes,
+                         answers=answers, allowed_services=allowed_services)
 
     def explorer(self, lang: str = "fi") -> Explorer:
         return Explorer(self.store, lang, self.facts)

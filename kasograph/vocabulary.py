@@ -47,6 +47,19 @@ def statuses() -> dict[str, URIRef]:
     return concepts(KG.GoalStatusScheme)
 
 
+@lru_cache(maxsize=1)
+def status_concepts() -> tuple[URIRef, ...]:
+    """The goal statuses of the vocabulary, in their order (skos:notation): fully, partially, not achieved."""
+    graph = ontology()
+    found = [(str(graph.value(concept, SKOS.notation) or ""), concept) for concept in graph.subjects(SKOS.inScheme, KG.GoalStatusScheme)]
+    return tuple(concept for _, concept in sorted(found))
+
+
+def status_names() -> tuple[str, ...]:
+    """The statuses' local names ("FullyAchieved", …), in order: what paths and keys are made of."""
+    return tuple(str(concept).rsplit("#", 1)[-1] for concept in status_concepts())
+
+
 def status_labels(lang: str = "fi") -> list[str]:
     graph = ontology()
     return sorted(

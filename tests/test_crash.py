@@ -25,8 +25,8 @@ import pytest
 
 from kasograph import resources
 from kasograph.goaldata import GoalData
-from kasograph.store.directory import StoreDirectory
 from kasograph.store import directory as storage
+from kasograph.store.directory import StoreDirectory
 from kasograph.store.importer import import_document, remove_document
 
 KILLS = int(os.environ.get("KASOGRAPH_CRASH_KILLS", "10"))

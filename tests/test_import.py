@@ -415,7 +415,8 @@ def test_options_that_describe_one_document_are_refused_for_many(runner, generat
 
 def test_a_large_import_compacts_the_generation_a_small_one_does_not(tmp_path):
     from benchmarks import generate
-    from kasograph.store.importer import import_documents, worth_compacting
+    from kasograph.store.importer import import_documents
+    from kasograph.store.loader import worth_compacting
 
     assert worth_compacting(100, 100) and worth_compacting(10, 100) and not worth_compacting(9, 100)
     out = tmp_path / "docs"

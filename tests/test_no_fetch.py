@@ -351,7 +351,7 @@ def test_control_pyshacl_fetches_owl_imports_when_told(listener):
 
 def test_control_an_unchecked_manifest_makes_oxigraph_fetch(runner, tmp_path, listener, monkeypatch):
     """Without the manifest's check, `kasograph remove` runs the injected LOAD (as it did before the check)."""
-    from kasograph.store import directory as storage
+    from kasograph.store import manifest as manifests
 
     store = tmp_path / "store"
     assert runner.invoke(main, ["--store", str(store), "import", str(KASO)]).exit_code == 0
@@ -359,7 +359,7 @@ def test_control_an_unchecked_manifest_makes_oxigraph_fetch(runner, tmp_path, li
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     manifest["documents"][0]["graph"] = _injected(listener.url)
     manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
-    monkeypatch.setattr(storage, "_check_stored", lambda document: None)
+    monkeypatch.setattr(manifests, "check_stored", lambda document: None)
     runner.invoke(main, ["--store", str(store), "remove", "vantaa-kaso-2021"])
     assert listener.connections and listener.connections[0].startswith(b"GET /loaded ")
 

@@ -17,8 +17,9 @@ import pytest
 
 from kasograph.cli import main
 from kasograph.query import saved
-from kasograph.store.directory import StoreDirectory, open_store
+from kasograph.store.directory import StoreDirectory
 from kasograph.store.importer import ValidationFailed, import_document
+from kasograph.store.interface import open_store
 
 from .conftest import KASO
 from .servers import free_port, running

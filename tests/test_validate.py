@@ -198,9 +198,9 @@ def test_what_the_store_holds_is_validated_as_stored(runner, tmp_path):
 
 def test_a_large_store_is_validated_in_worker_processes(tmp_path):
     from benchmarks import generate
-    from kasograph.model.validate import validate_stored
     from kasograph.store.directory import StoreDirectory
     from kasograph.store.importer import document_sources, import_documents
+    from kasograph.store.validation import validate_stored
 
     out = tmp_path / "docs"
     assert generate.main([str(out), "--quiet", "--goals", "60", "--cities", "1", "--divisions", "2", "--years", "3"]) == 0

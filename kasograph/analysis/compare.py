@@ -4,23 +4,7 @@ Everything is read with SPARQL from the two documents' named graphs in a
 `GoalStore` — the same graphs the endpoint serves — never from the tables, so a
 comparison works as well on graphs loaded from RDF dumps.
 
-How goals are paired (the earlier document's goal with the later one's):
-
-1. **by key** — two goals with the same key (the table's "Tunniste" column, or
-   the slug of the goal's first words when the table has none; the last
-   segment of the goal IRI ``goal/{document}/{key}``) are the same goal,
-   whatever their texts say: keeping the key is the steward's statement that
-   it is the same goal;
-2. **by text** — among the goals still unpaired, the two texts most alike are
-   paired when their similarity is at least `TEXT_THRESHOLD`; then the next
-   most alike, and so on (each goal is paired at most once). Similarity is
-   difflib's `SequenceMatcher.ratio()` on the texts with case folded and
-   whitespace collapsed: 1.0 for the same text, 0.0 for nothing in common.
-
-The threshold, 0.75, was chosen on the bundled 2021 document: no two of its
-different goals are more alike than 0.51, while a goal with a few words added
-or changed stays above 0.85 ("Luodaan oppijoiden monikielisyyttä hyödyntävät
-opintopolut" → "Luodaan ja vakiinnutetaan oppijoiden …": 0.87).
+Goals are paired by key, then by text, as kasograph.store.revisions pairs the years on import.
 
 A paired goal is *carried over*. For each one the comparison reports whether
 it was reworded (its text differs), its status changed, its theme changed, or
@@ -33,22 +17,23 @@ Unpaired goals of the earlier document were *dropped*; of the later one, *added*
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
-from rdflib import URIRef
-from rdflib.namespace import SKOS
-
-from kasograph.namespaces import KG
 from kasograph.store.engine import GoalStore
-from kasograph.vocabulary import ontology
-
-#: Goals whose texts are at least this alike (difflib ratio, 0–1) are paired when their keys differ.
-TEXT_THRESHOLD = 0.75
-
-MatchedBy = Literal["key", "text"]
-ROLES = {str(KG.ResponsiblePerson): "person", str(KG.ResponsibleBody): "body"}
+from kasograph.store.revisions import (  # noqa: F401 - public here too
+    TEXT_THRESHOLD,
+    GoalRef,
+    GoalState,
+    MatchedBy,
+    Party,
+    Term,
+    carried_over,
+    goal_states,
+    last_segment,
+    normalise_text,
+    pair_goals,
+    text_similarity,
+)
 
 
 class UnknownDocument(LookupError):
@@ -73,65 +58,6 @@ class DocumentRef:
     @classmethod
     def from_dict(cls, data: dict) -> "DocumentRef":
         return cls(data["id"], data["graph"], data["iri"], data.get("title", ""))
-
-
-@dataclass(frozen=True)
-class GoalRef:
-    """A goal of one document: its IRI, key and text (in the document's language)."""
-
-    iri: str
-    key: str
-    text: str
-
-    def to_dict(self) -> dict:
-        return {"iri": self.iri, "key": self.key, "text": self.text}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "GoalRef":
-        return cls(data["iri"], data["key"], data["text"])
-
-
-@dataclass(frozen=True)
-class Term:
-    """A concept (status, theme): its IRI, its label in the source's language and in English."""
-
-    iri: str
-    label: str = ""
-    label_en: str = ""
-
-    def display(self, lang: str = "en") -> str:
-        if lang == "en" and self.label_en:
-            return self.label_en
-        return self.label or self.label_en or self.iri
-
-    def to_dict(self) -> dict:
-        return {"iri": self.iri, "label": self.label, "label_en": self.label_en}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Term":
-        return cls(data["iri"], data.get("label", ""), data.get("label_en", ""))
-
-
-@dataclass(frozen=True)
-class Party:
-    """A party responsible for a goal, in one role.
-
-    `kind` is "person", "post" or "group"; `role` is "person" (named in the
-    vastuuhenkilö part of the cell) or "body" (vastuutaho), "" when the graph
-    does not say.
-    """
-
-    iri: str
-    name: str
-    kind: str
-    role: str
-
-    def to_dict(self) -> dict:
-        return {"iri": self.iri, "name": self.name, "kind": self.kind, "role": self.role}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Party":
-        return cls(data["iri"], data["name"], data["kind"], data["role"])
 
 
 @dataclass(frozen=True)
@@ -269,7 +195,7 @@ def documents(store: GoalStore) -> list[DocumentRef]:
         SELECT ?g ?doc (SAMPLE(?t) AS ?title) WHERE {
           GRAPH ?g { ?doc a foaf:Document . OPTIONAL { ?doc dct:title ?t FILTER(!langMatches(lang(?t), "en")) } }
         } GROUP BY ?g ?doc ORDER BY ?g ?doc""")
-    return [DocumentRef(_last_segment(r["doc"]), r["g"], r["doc"], r["title"] or "") for r in rows]
+    return [DocumentRef(last_segment(r["doc"]), r["g"], r["doc"], r["title"] or "") for r in rows]
 
 
 def find_document(store: GoalStore, ref: str) -> DocumentRef:
@@ -282,146 +208,6 @@ def find_document(store: GoalStore, ref: str) -> DocumentRef:
     raise UnknownDocument(f"no document {ref!r} in the store (documents: {names})")
 
 
-@dataclass
-class GoalState:
-    """What is compared of one goal: its text, status, theme and responsible parties."""
-
-    ref: GoalRef
-    status: Term
-    theme: Term
-    parties: dict[tuple[str, str], Party] = field(default_factory=dict)  # (agent IRI, role) → party
-
-
-def goal_states(store: GoalStore, graph_iri: str) -> list[GoalState]:
-    """The goals of one document's graph as they are compared, in key order."""
-    graph = f"<{graph_iri}>"
-    labels = _labels(store, graph)
-    states: dict[str, GoalState] = {}
-    for row in store.select(f"""
-            SELECT ?goal ?text ?status ?theme WHERE {{ GRAPH {graph} {{
-              ?goal a kg:Goal ; skos:prefLabel ?text .
-              FILTER(!langMatches(lang(?text), "en"))
-              OPTIONAL {{ ?goal kg:status ?status }}
-              OPTIONAL {{ ?goal kg:theme ?theme }}
-            }} }} ORDER BY ?goal ?text"""):
-        if row["goal"] in states:
-            continue  # a second source-language label: the first (in order) stands for the goal
-        theme = row["theme"] or ""
-        states[row["goal"]] = GoalState(
-            GoalRef(row["goal"], _last_segment(row["goal"]), row["text"]),
-            _status_term(row["status"] or ""),
-            Term(theme, *labels.get(theme, ("", ""))),
-        )
-    kinds = _kinds(store, graph)
-    qualified = store.select(f"""
-        SELECT ?goal ?agent ?role WHERE {{ GRAPH {graph} {{
-          ?goal a kg:Goal ; prov:qualifiedAttribution ?q . ?q prov:agent ?agent .
-          OPTIONAL {{ ?q dcat:hadRole ?role }}
-        }} }}""")
-    plain = store.select(f"""
-        SELECT ?goal ?agent WHERE {{ GRAPH {graph} {{ ?goal a kg:Goal ; prov:wasAttributedTo ?agent . }} }}""")
-    for row in qualified + [dict(r, role=None) for r in plain]:
-        state = states.get(row["goal"])
-        if state is None:
-            continue
-        role = ROLES.get(row["role"] or "", "")
-        if not role and any(agent == row["agent"] for agent, _ in state.parties):
-            continue  # an unqualified attribution repeats a qualified one
-        name = labels.get(row["agent"], ("", ""))[0] or labels.get(row["agent"], ("", ""))[1] or _last_segment(row["agent"])
-        state.parties[(row["agent"], role)] = Party(row["agent"], name, kinds.get(row["agent"], "group"), role)
-    return sorted(states.values(), key=lambda s: s.ref.key)
-
-
-def _labels(store: GoalStore, graph: str) -> dict[str, tuple[str, str]]:
-    """Every labelled thing of a graph → (label in the source's language, English label)."""
-    found: dict[str, list[str]] = {}
-    for row in store.select(f"""
-            SELECT ?x ?label (lang(?label) AS ?lang) WHERE {{ GRAPH {graph} {{
-              {{ ?x skos:prefLabel ?label }} UNION {{ ?x foaf:name ?label }}
-            }} }} ORDER BY ?x ?label"""):
-        slot = found.setdefault(row["x"], ["", ""])
-        english = (row["lang"] or "").lower().startswith("en")
-        if not slot[1 if english else 0]:
-            slot[1 if english else 0] = row["label"]
-    return {iri: (source, english) for iri, (source, english) in found.items()}
-
-
-def _kinds(store: GoalStore, graph: str) -> dict[str, str]:
-    kinds: dict[str, str] = {}
-    for row in store.select(f"""
-            SELECT ?x ?type WHERE {{ GRAPH {graph} {{
-              ?goal a kg:Goal ; prov:wasAttributedTo ?x . ?x a ?type FILTER(?type IN (foaf:Person, org:Post))
-            }} }}"""):
-        kinds[row["x"]] = "person" if row["type"].endswith("Person") else "post"
-    return kinds
-
-
-def _status_term(iri: str) -> Term:
-    """A status concept with its labels from the vocabulary (the same for every document)."""
-    if not iri:
-        return Term("")
-    source, english = "", ""
-    for label in ontology().objects(URIRef(iri), SKOS.prefLabel):
-        if label.language == "fi" and not source:
-            source = str(label)
-        elif label.language == "en" and not english:
-            english = str(label)
-    return Term(iri, source, english)
-
-
-def _last_segment(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-# --- pairing ---------------------------------------------------------------------------------
-
-
-def normalise_text(text: str) -> str:
-    """A goal text as it is compared: case folded, whitespace collapsed."""
-    return " ".join(text.split()).casefold()
-
-
-def text_similarity(a: str, b: str) -> float:
-    """difflib's ratio of two goal texts after `normalise_text` (1.0: the same text)."""
-    return difflib.SequenceMatcher(None, normalise_text(a), normalise_text(b), autojunk=False).ratio()
-
-
-def _pair(earlier: list[GoalState], later: list[GoalState], threshold: float, *,
-          scored: bool = True) -> list[tuple[GoalState, GoalState, MatchedBy, float]]:
-    """Pairs (earlier, later, how, similarity); `scored=False` leaves the similarity of goals paired by
-    key out (1.0): it is only shown, and costs a text comparison per goal."""
-    pairs: list[tuple[GoalState, GoalState, MatchedBy, float]] = []
-    later_by_key = {s.ref.key: s for s in later}
-    unpaired_earlier, paired_later = [], set()
-    for state in earlier:
-        twin = later_by_key.get(state.ref.key)
-        if twin is not None:
-            similarity = round(text_similarity(state.ref.text, twin.ref.text), 4) if scored else 1.0
-            pairs.append((state, twin, "key", similarity))
-            paired_later.add(twin.ref.iri)
-        else:
-            unpaired_earlier.append(state)
-    unpaired_later = [s for s in later if s.ref.iri not in paired_later]
-    scored = []
-    for a in unpaired_earlier:
-        for b in unpaired_later:
-            matcher = difflib.SequenceMatcher(None, normalise_text(a.ref.text), normalise_text(b.ref.text), autojunk=False)
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= threshold:
-                scored.append((-ratio, a.ref.key, b.ref.key, a, b, ratio))
-    taken_a: set[str] = set()
-    taken_b: set[str] = set()
-    for _, _, _, a, b, ratio in sorted(scored, key=lambda s: s[:3]):
-        if a.ref.iri in taken_a or b.ref.iri in taken_b:
-            continue
-        taken_a.add(a.ref.iri)
-        taken_b.add(b.ref.iri)
-        pairs.append((a, b, "text", round(ratio, 4)))
-    return sorted(pairs, key=lambda p: (p[1].ref.key, p[0].ref.key))
-
-
 def diff_documents(store: GoalStore, a: str, b: str, *, threshold: float = TEXT_THRESHOLD) -> DocumentDiff:
     """What changed from document `a` (the earlier) to document `b` (the later).
 
@@ -430,7 +216,7 @@ def diff_documents(store: GoalStore, a: str, b: str, *, threshold: float = TEXT_
     """
     earlier_doc, later_doc = find_document(store, a), find_document(store, b)
     earlier, later = goal_states(store, earlier_doc.graph), goal_states(store, later_doc.graph)
-    pairs = _pair(earlier, later, threshold)
+    pairs = pair_goals(earlier, later, threshold)
     matches = []
     for old, new, matched_by, similarity in pairs:
         status = old.status.iri != new.status.iri
@@ -458,12 +244,6 @@ def revision_links(store: GoalStore, earlier: str, later: str, *, threshold: flo
     ``<later> prov:wasRevisionOf <earlier>``. Goals that were added or dropped have none."""
     diff = diff_documents(store, earlier, later, threshold=threshold)
     return [(m.later.iri, m.earlier.iri) for m in diff.matches]
-
-
-def carried_over(earlier: list[GoalState], later: list[GoalState], *, threshold: float = TEXT_THRESHOLD) -> list[tuple[str, str]]:
-    """`revision_links` from the two documents' goal states (`goal_states`), read beforehand: an import
-    of many documents reads each document's states once and pairs the years without a store."""
-    return [(new.ref.iri, old.ref.iri) for old, new, _, _ in _pair(earlier, later, threshold, scored=False)]
 
 
 # --- for the terminal ----------------------------------------------------------------------------

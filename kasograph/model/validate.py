@@ -245,53 +245,14 @@ def validate_source(path: Path | None = None, base: str = DEFAULT_BASE, engine: 
 
 
 
-def validate_stored(directory, engine: str | None = None, *, jobs: int | None = None) -> ValidationReport:
-    """Validate every document graph a store holds, as it is stored: after a change of the shapes,
-    or to check a store written by other tools. `directory`: a store directory (its graphs are
-    validated in `jobs` worker processes, each opening the published generation read-only; None: one
-    per core) or a remote store (one graph after another, fetched with the Graph Store Protocol)."""
-    if getattr(directory, "remote", False):
-        report = ValidationReport()
-        for document in sorted(directory.manifest().documents.values(), key=lambda d: d.graph):
-            _extend(report, _validate_ntriples(document.graph, directory.graph_ntriples(document.graph), engine))
-        return report
-    generation, store = directory.open()
-    graphs = sorted(d.graph for d in directory.manifest(generation).documents.values())
-    del store
-    path = str(directory.generation_path(generation))
-    jobs = jobs or (os.cpu_count() or 1)
-    report = ValidationReport()
-    if jobs <= 1 or len(graphs) < 2 * jobs:
-        for part in _validate_generation(path, graphs, engine):
-            _extend(report, part)
-        return report
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    shares = [graphs[i::jobs * 4] for i in range(jobs * 4)]  # several shares a worker: the load evens out
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for parts in pool.map(_validate_generation, [path] * len(shares), shares, [engine] * len(shares)):
-            for part in parts:
-                _extend(report, part)
-    report.graphs.sort()
-    report.findings.sort(key=lambda f: (f.graph or "", f.severity != "Violation", f.focus_node, f.path or ""))
-    return report
-
-
-def _validate_generation(path: str, graphs: list[str], engine: str | None) -> list[ValidationReport]:
-    import pyoxigraph
-
-    store = pyoxigraph.Store.read_only(path)
-    return [_validate_ntriples(graph, store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph)),
-                               engine) for graph in graphs]
-
-
-def _validate_ntriples(graph: str, ntriples: bytes, engine: str | None) -> ValidationReport:
+def validate_ntriples(graph: str, ntriples: bytes, engine: str | None = None) -> ValidationReport:
+    """One named graph, given as N-Triples (as a store holds it)."""
     data = Graph(store="SimpleMemory", identifier=URIRef(graph))
     data.parse(data=ntriples, format="nt")
     return validate_graph(data, engine)
 
 
-def _extend(report: ValidationReport, part: ValidationReport) -> None:
+def merge_reports(report: ValidationReport, part: ValidationReport) -> None:
+    """Add `part`'s findings and graphs to `report`."""
     report.findings.extend(part.findings)
     report.graphs.extend(part.graphs)

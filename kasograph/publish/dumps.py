@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from kasograph.files import write_atomically  # noqa: F401 - kasograph.publish.dumps.write_atomically, as before
 from kasograph.namespaces import bind_prefixes
 
 #: format name → (rdflib serializer, media type, keeps named graphs)
@@ -54,16 +53,3 @@ def _sorted_sets(node, key: str = ""):
 
 def format_for(path: Path, default: str = "trig") -> str:
     return SUFFIX_FORMATS.get(path.suffix.lower(), default)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a failure leaves either the old file or none, never half."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

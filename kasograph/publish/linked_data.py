@@ -14,7 +14,14 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
-from kasograph.namespaces import KG, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, VOCABULARY_GRAPH, bind_prefixes
+from kasograph.namespaces import (
+    KG,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    SHAPES_IRI,
+    VOCABULARY_GRAPH,
+    bind_prefixes,
+)
 from kasograph.store.engine import GoalStore
 
 

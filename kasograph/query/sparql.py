@@ -11,6 +11,7 @@ the engine inside the worker; only bytes cross the pipe.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import queue
@@ -239,11 +240,14 @@ def _solutions(results, media: str, fmt, row_limit: int | None, limit: int | Non
             truncated = True
             break
         kept.append(solution)
-    import json
+    return page_of(variables, kept, truncated)
 
-    bindings = [{v.value: _json_term(s[v]) for v in variables if s[v] is not None} for s in kept]
+
+def page_of(variables, solutions, truncated: bool = False, seconds: float = 0.0) -> Answer:
+    """Solutions as a results page: SPARQL JSON, which the query page reads (rows are already few)."""
+    bindings = [{v.value: _json_term(s[v]) for v in variables if s[v] is not None} for s in solutions]
     body = json.dumps({"head": {"vars": [v.value for v in variables]}, "results": {"bindings": bindings}}, ensure_ascii=False)
-    return Answer("solutions", SELECT_FORMATS["json"][0], body.encode("utf-8"), truncated)
+    return Answer("solutions", SELECT_FORMATS["json"][0], body.encode("utf-8"), truncated, seconds)
 
 
 def _json_term(term) -> dict:

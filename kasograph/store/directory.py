@@ -22,39 +22,26 @@ at a time holds `lock` (an OS file lock, released if the writer dies).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
+import tempfile
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph
 
 from kasograph.errors import InputError, Problem
+from kasograph.files import write_atomically
+from kasograph.namespaces import VOCABULARY_GRAPH
+from kasograph.store.batch import Intake, Outcomes, Prepared, Progress, Stored, unknown_document, vocabulary_ntriples, year_links
+from kasograph.store.engine import PREFIX_MAP, GoalStore, Snapshot, replace_graphs_update
+from kasograph.store.loader import Loader, worth_compacting
+from kasograph.store.manifest import Manifest, StoredDocument
+from kasograph.store.revisions import goal_states, link_revisions, relink_update, revision_ntriples, series_of, unlink_update
 
 KEEP_GENERATIONS = 3  # the current one and two before it, for readers that have not reopened yet
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another to finish
-
-
-def default_store_location() -> str | Path:
-    """$KASOGRAPH_STORE as given (a folder, a SPARQL server's URL or a settings file), else the default folder."""
-    return os.environ.get("KASOGRAPH_STORE") or default_store_path()
-
-
-def open_store(location: str | os.PathLike | None = None, base: str | None = None):
-    """A store directory, or a remote store when `location` is a URL (http:// or https://) or a TOML
-    file naming a SPARQL server's URLs (see kasograph.store.remote); None: $KASOGRAPH_STORE or the default."""
-    location = default_store_location() if location is None else location
-    from kasograph.store.remote import is_remote_location
-
-    if is_remote_location(location):
-        from kasograph.namespaces import DEFAULT_BASE
-        from kasograph.store.remote import open_remote
-
-        return open_remote(location, base or DEFAULT_BASE)
-    return StoreDirectory(location)
 
 
 def default_store_path() -> Path:
@@ -67,55 +54,11 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("kasograph", appauthor=False)) / "store"
 
 
-@dataclass
-class StoredDocument:
-    """What the manifest knows of one document in the store."""
-
-    id: str
-    graph: str
-    title: str
-    year: int | None
-    triples: int
-    imported_at: str  # ISO 8601, UTC
-    source: str  # the file it was imported from, as the steward named it
-    source_text: str | None = None  # IRI of the verbatim text (kept in texts/)
-    text_file: str | None = None  # its file name in texts/
-    city: str = ""
-    division: str = ""  # documents of the same city and division follow each other by year
-
-
-@dataclass
-class Manifest:
-    generation: str
-    documents: dict[str, StoredDocument] = field(default_factory=dict)  # by document id
-
-    def to_json(self) -> str:
-        return json.dumps({"generation": self.generation,
-                           "documents": [vars(d) for d in self.documents.values()]}, ensure_ascii=False, indent=2)
-
-    @classmethod
-    def from_json(cls, text: str) -> "Manifest":
-        data = json.loads(text)
-        manifest = cls(data["generation"], {d["id"]: StoredDocument(**d) for d in data["documents"]})
-        for document in manifest.documents.values():
-            _check_stored(document)
-        return manifest
-
-
-def _check_stored(document: StoredDocument) -> None:
-    """A manifest's IRIs are written into SPARQL updates (`GRAPH <…>`) and its text files are read:
-    one that is no IRI could end the update's IRI and add an operation of its own (`LOAD <http://…>`
-    makes Oxigraph fetch), a file name with a folder read any file. Raise ValueError for either."""
-    for iri in (document.graph, document.source_text):
-        if iri is not None:
-            pyoxigraph.NamedNode(iri)  # ValueError unless an IRI, which cannot hold '>', '{', '}' or spaces
-    name = document.text_file
-    if name is not None and (Path(name).name != name or name.startswith(".")):
-        raise ValueError(f"text file {document.text_file!r} is not a plain file name")
-
-
 class StoreDirectory:
-    """Generations of an Oxigraph store in a folder; see the module's docstring."""
+    """Generations of an Oxigraph store in a folder; see the module's docstring. A
+    kasograph.store.interface.DocumentStore."""
+
+    server = None  # kasograph's own engine answers
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -164,6 +107,25 @@ class StoreDirectory:
         return {d.source_text: (self.path / "texts" / d.text_file).read_text(encoding="utf-8")
                 for d in manifest.documents.values() if d.source_text and d.text_file}
 
+    def snapshot(self) -> Snapshot:
+        """The current generation, read-only, with its texts; its version is the manifest's hash, not the
+        generation's number: a store made again from nothing counts from 1 again."""
+        generation, store = self.open()
+        manifest = self.manifest(generation)
+        version = hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()[:20]
+        return Snapshot(GoalStore(store, path=self.generation_path(generation)), self.source_texts(manifest),
+                        generation, version)
+
+    def graph_ntriples(self, graph: str) -> bytes:
+        """One graph of the current generation, as N-Triples."""
+        _, store = self.open()
+        return pyoxigraph.serialize((q.triple for q in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))),
+                                    format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+
+    def kept_answers_path(self, generation: str) -> Path | None:
+        """Where answers to slow queries on a generation are kept (kasograph.query.answers)."""
+        return self.answers_path(generation)
+
     # Writing --------------------------------------------------------------------------------------
     def write(self, change: Callable[[pyoxigraph.Store, Manifest], None]) -> Manifest:
         """Make the next generation from the current one, let `change` alter its store (in one
@@ -194,10 +156,81 @@ class StoreDirectory:
             except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
-            _write_atomically(self.path / "generations" / f"{name}.json", manifest.to_json())
-            _write_atomically(self.path / "current", name + "\n")  # the moment the new generation is published
+            write_atomically(self.path / "generations" / f"{name}.json", manifest.to_json(), durable=True)
+            write_atomically(self.path / "current", name + "\n", durable=True)  # the moment the new generation is published
             self._remove_old(name)
             return manifest
+
+    def store_documents(self, outcomes: Outcomes, total: int, say: Progress = lambda _: None) -> Stored:
+        """Store a batch in one new generation as its documents arrive (spooled and bulk-loaded while the
+        rest are read and validated); publish it only if none failed (else raise ImportFailed)."""
+        started = time.perf_counter()
+        intake, steps, replaced = Intake(total), {}, []
+
+        def change(store: pyoxigraph.Store, manifest: Manifest) -> None:
+            with tempfile.TemporaryDirectory(prefix="import-", dir=self.path) as folder:
+                loader = Loader(store, Path(folder))
+                loader.add(VOCABULARY_GRAPH, vocabulary_ntriples(), replaces=VOCABULARY_GRAPH)  # it comes again
+                try:
+                    for p in intake.take(outcomes):
+                        old = manifest.documents.get(p.info.id)
+                        loader.add(p.graph, p.ntriples, replaces=old.graph if old else None)
+                        p.ntriples = b""  # spooled: only what pairing the years needs stays in memory
+                    steps["prepare"] = time.perf_counter() - started
+                    say("storing")
+                    intake.check()
+                    replaced.extend(self._record(intake.prepared, manifest))
+                    later = self._link_years(store, manifest, intake.prepared, loader)
+                finally:
+                    loader.finish()
+                if later:
+                    store.update(relink_update(later), prefixes=PREFIX_MAP)
+                if worth_compacting(sum(p.triples for p in intake.prepared), sum(d.triples for d in manifest.documents.values())):
+                    began = time.perf_counter()
+                    store.optimize()
+                    steps["compact"] = time.perf_counter() - began
+
+        self.write(change)
+        manifest = self.manifest()
+        steps["store"] = time.perf_counter() - started - steps.get("prepare", 0.0) - steps.get("compact", 0.0)
+        return Stored([manifest.documents[p.info.id] for p in intake.prepared], replaced, intake.warnings(), steps)
+
+    def _record(self, prepared: list[Prepared], manifest: Manifest) -> list[str]:
+        """The documents in the manifest (their texts in texts/); the ids of those they replaced."""
+        replaced = []
+        for p in prepared:
+            p.replaced = manifest.documents.get(p.info.id)  # the version it replaced, for relinking its old place
+            if p.replaced is not None:
+                replaced.append(p.info.id)
+            manifest.documents[p.info.id] = p.entry(self.keep_text(p.source_text) if p.source_text else None)
+        return replaced
+
+    @staticmethod
+    def _link_years(store: pyoxigraph.Store, manifest: Manifest, prepared: list[Prepared],
+                    loader: Loader) -> dict[str, list[tuple[str, str]]]:
+        """Give the loader the revision links of the imported graphs; return those of stored graphs."""
+        links = year_links(lambda graph: goal_states(GoalStore(store), graph), prepared, manifest)
+        new = {p.graph for p in prepared}
+        for graph, pairs in links.items():  # a new graph's links go in with it
+            if graph in new:
+                loader.add(graph, revision_ntriples(pairs))
+        return {graph: pairs for graph, pairs in links.items() if graph not in new}
+
+    def remove(self, document_id: str) -> StoredDocument:
+        """Take a document's graph out of the store (and out of the union), and relink its division's years."""
+        removed: list[StoredDocument] = []
+
+        def change(store: pyoxigraph.Store, manifest: Manifest) -> None:
+            if document_id not in manifest.documents:
+                raise unknown_document(str(self.path), document_id, manifest)
+            stored = manifest.documents.pop(document_id)
+            store.update(unlink_update(stored.graph), prefixes=PREFIX_MAP)
+            store.update(replace_graphs_update({stored.graph: None}))
+            link_revisions(store, series_of(manifest, stored.city, stored.division), around=stored.year)
+            removed.append(stored)
+
+        self.write(change)
+        return removed[0]
 
     def keep_text(self, text: str) -> str:
         """Store a source text by its content; returns its file name in texts/."""
@@ -205,7 +238,7 @@ class StoreDirectory:
         target = self.path / "texts" / name
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, text)
+            write_atomically(target, text, durable=True)
         return name
 
     def _generations(self) -> list[str]:
@@ -217,6 +250,8 @@ class StoreDirectory:
         (and the scratch folders its import spooled documents into)."""
         for scratch in self.path.glob("import-*"):
             shutil.rmtree(scratch, ignore_errors=True)
+        for half_written in [*self.path.glob(".*.tmp"), *self.path.glob("*/.*.tmp")]:  # write_atomically's, of a dead writer
+            half_written.unlink(missing_ok=True)
         for name in self._generations():
             if current is None or int(name) > int(current):
                 self._remove(name)
@@ -230,23 +265,3 @@ class StoreDirectory:
         shutil.rmtree(self.generation_path(name), ignore_errors=True)
         (self.path / "generations" / f"{name}.json").unlink(missing_ok=True)
         shutil.rmtree(self.answers_path(name), ignore_errors=True)
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file, make it durable, then rename it over the target."""
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        handle = os.open(path.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)

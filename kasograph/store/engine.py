@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
@@ -29,6 +30,18 @@ GRAPH_FORMATS = {
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
     "rdf": pyoxigraph.RdfFormat.RDF_XML,
 }
+
+
+@dataclass
+class Snapshot:
+    """What a store holds at one moment, opened for reading: the engine that answers queries, the
+    documents' verbatim texts by IRI, the name of this state (a generation; a remote store's catalogue
+    version) and a version for HTTP validators that every process serving it computes alike."""
+
+    store: "GoalStore"
+    source_texts: dict[str, str]
+    generation: str | None
+    version: str | None
 
 
 class GoalStore:
@@ -195,3 +208,18 @@ def to_python(term) -> object:
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}"
     return term.value
+
+
+def replace_graphs_update(graphs: dict[str, str | None]) -> str:
+    """One SPARQL update (one transaction) that replaces each named graph by the given N-Triples
+    (None: drops it), taking out of the union graph what no other graph holds, and adding the new."""
+    operations = []
+    for graph, triples in graphs.items():
+        operations.append(f"""DELETE {{ ?s ?p ?o }} WHERE {{
+  GRAPH <{graph}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{graph}>) }}
+}}""")
+        operations.append(f"DROP SILENT GRAPH <{graph}>")
+        if triples:
+            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}")
+            operations.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return " ;\n".join(operations)

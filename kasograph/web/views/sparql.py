@@ -39,22 +39,16 @@ EXAMPLE = """SELECT ?goal ?text ?status WHERE {
 
 
 def pool() -> QueryPool:
-    """The app's query workers, started on the first query (pages that never query never pay for them)."""
+    """The app's query workers (or the store's server), started on the first query: pages that never
+    query never pay for them."""
     app = current_app
     with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
-        store = app.extensions["kasograph"].store
-        if "kasograph_pool" not in app.extensions and getattr(store, "remote", None) is not None:
-            from kasograph.store.remote import RemoteQueryPool  # a remote store: the server answers, no worker processes
-
-            app.extensions["kasograph_pool"] = RemoteQueryPool(store, timeout=app.config["SPARQL_TIMEOUT"],
-                                                               max_result_bytes=app.config.get("SPARQL_MAX_RESULT_BYTES"),
-                                                               allowed_services=tuple(app.config["SPARQL_SERVICE_ALLOWLIST"]))
         if "kasograph_pool" not in app.extensions:
             data, kept = app.extensions["kasograph"], app.config["SPARQL_ANSWERS_MIN_SECONDS"]
             answers = data.answer_cache(min_seconds=kept, max_bytes=app.config["SPARQL_ANSWERS_MAX_BYTES"]) if kept is not None else None
-            workers = QueryPool(data.store, workers=app.config["SPARQL_WORKERS"], timeout=app.config["SPARQL_TIMEOUT"],
-                                max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"], answers=answers,
-                                allowed_services=tuple(app.config["SPARQL_SERVICE_ALLOWLIST"]))
+            workers = data.query_pool(workers=app.config["SPARQL_WORKERS"], timeout=app.config["SPARQL_TIMEOUT"],
+                                      max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"], answers=answers,
+                                      allowed_services=tuple(app.config["SPARQL_SERVICE_ALLOWLIST"]))
             atexit.register(workers.close)
             app.extensions["kasograph_pool"] = workers
             if app.config["SPARQL_WARM_UP"] and answers is not None:
