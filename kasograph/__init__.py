@@ -10,10 +10,11 @@ from kasograph.model.sources import bundled_dataset, load_dataset
 from kasograph.model.validate import validate_dataset, validate_graph, validate_source
 from kasograph.source.table import read_document
 from kasograph.store.engine import GoalStore
+from kasograph.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "GoalStore",
+    "__version__",
     "build_dataset",
     "build_document",
     "bundled_dataset",

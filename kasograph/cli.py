@@ -37,7 +37,7 @@ class Context:
     def dataset(self, source: Path | None, *, vocabulary: bool = True):
         """An rdflib dataset of a source; without one, of the store if it holds anything, else of the bundled data."""
         if source is None and self.directory.exists():
-            from kasograph.model.sources import dataset_from_store
+            from kasograph.store.engine import dataset_from_store
 
             return dataset_from_store(self.goal_data(None).store, vocabulary=vocabulary)
         return load_dataset(source, self.base, vocabulary=vocabulary)

@@ -7,14 +7,15 @@ from pathlib import Path
 
 from kasograph.model.build import build_dataset
 from kasograph.model.iris import Iris
-from kasograph.model.sources import bundled_documents, is_table_source, load_rdf_store
+from kasograph.model.sources import bundled_documents, is_table_source
 from kasograph.namespaces import DEFAULT_BASE
 from kasograph.query.explore import Explorer, FactCache
 from kasograph.source.records import Document
 from kasograph.source.table import read_document
-from kasograph.store.engine import GoalStore
+from kasograph.store.engine import GoalStore, load_rdf_store
 from kasograph.store.interface import DocumentStore, open_store
 from kasograph.store.revisions import link_revisions
+from kasograph.version import __version__
 
 
 class GoalData:
@@ -61,8 +62,6 @@ class GoalData:
         if source is not None and not is_table_source(Path(source)):
             return cls(load_rdf_store(Path(source)), base)
         if source is None:
-            from kasograph import __version__
-
             data = cls.from_documents(bundled_documents(), base)
             data.version = f"bundled-{__version__}"  # the bundled tables change only with kasograph
             return data

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kasograph.query import lexer
+from kasograph import lexer
 
 from .servers import Listener
 

@@ -18,8 +18,8 @@ from itertools import combinations
 
 import networkx as nx
 
+from kasograph.model.iris import local_path
 from kasograph.namespaces import KG
-from kasograph.publish.linked_data import local_path
 from kasograph.query.explore import Explorer, FactCache
 from kasograph.store.engine import GoalStore
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from kasograph.namespaces import KG, ONTOLOGY_IRI, SHAPES_IRI
 from kasograph.source.names import slug
 from kasograph.source.records import DocumentInfo
+from kasograph.vocabulary import status_names
 
 _ENTITY_PATHS = {
     "organisation": "org",
@@ -102,3 +104,17 @@ class Iris:
 
     def entity(self, kind: str, name: str) -> URIRef:
         return self._iri(f"{_ENTITY_PATHS.get(kind, 'entity')}/{slug(name)}")
+
+
+def local_path(iri: str, base: str) -> str | None:
+    """The viewer path of an IRI ('goal/x'), or None for IRIs the viewer does not serve."""
+    if iri.startswith(base) and len(iri) > len(base):
+        return iri[len(base):]
+    if iri.startswith(str(KG)):
+        name = iri[len(str(KG)):]
+        return f"status/{name}" if name in status_names() else f"def#{name}"
+    if iri == ONTOLOGY_IRI:
+        return "def"
+    if iri == SHAPES_IRI:
+        return "shapes"
+    return None

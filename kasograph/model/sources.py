@@ -80,36 +80,6 @@ def read_rdf(path: Path) -> Dataset:
     return dataset
 
 
-def load_rdf_store(path: Path):
-    """An RDF file straight into an Oxigraph store (no rdflib objects: fast for millions of triples)."""
-    from kasograph.store.engine import GoalStore
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
-    formats = RDF_FORMATS.get(path.suffix.lower())
-    if formats is None:
-        raise InputError([Problem(str(path), f"unknown file type {path.suffix!r}", f"tuntematon tiedostotyyppi {path.suffix!r}")])
-    check_before_parsing(path, formats[1])
-    store = GoalStore()
-    try:
-        store.load_file(path, formats[1])
-    except (SyntaxError, UnicodeDecodeError, ValueError, OSError) as error:
-        raise parse_error(path, formats[1], error) from None
-    return store
-
-
-def dataset_from_store(store, *, vocabulary: bool = True) -> Dataset:
-    """An rdflib dataset of what a store holds (its named graphs, as a dump has them)."""
-    from kasograph.namespaces import VOCABULARY_GRAPH
-
-    quads = (q for q in store.quads() if vocabulary or getattr(q.graph_name, "value", None) != VOCABULARY_GRAPH)
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    dataset.parse(data=pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"", format="nquads")
-    return dataset
-
-
 # Nothing a file says makes kasograph fetch anything ------------------------------------------------
 #
 # RDF files are parsed by pyoxigraph alone, which has no way to load anything a file refers to: its

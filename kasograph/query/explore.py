@@ -456,8 +456,6 @@ class Explorer:
     def goal(self, iri: str) -> GoalPage:
         """Four to six queries whatever the store's size: the goal's description (which the page also
         embeds), what points at it (its numbers, its later versions), then the facts of what it links to."""
-        from kasograph.publish.linked_data import description
-
         triples = description(self.store, iri)
         own, blanks = _by_property(triples, iri)
         texts = {"goal": self._ordered_texts(own.get(_SKOS_PREF, []))}
@@ -539,8 +537,6 @@ class Explorer:
     def agent(self, iri: str) -> AgentPage:
         """Three to five queries whatever the store's size: the agent's description, the goals that
         name it (with its role, the other parties, or as mentioned), then the facts of all of those."""
-        from kasograph.publish.linked_data import description
-
         triples = description(self.store, iri)
         own, _ = _by_property(triples, iri)
         parent = _first_iri(own.get(_UNIT_OF)) or _first_iri(own.get(_POST_IN))
@@ -665,3 +661,21 @@ def _by_property(triples: list[pyoxigraph.Triple], iri: str) -> tuple[dict[str, 
 
 def _first_iri(terms: list | None) -> str | None:
     return next((t.value for t in terms or () if isinstance(t, pyoxigraph.NamedNode)), None)
+
+
+def description(store: GoalStore, iri: str) -> list[pyoxigraph.Triple]:
+    """The resource's triples and those of its own blank nodes (its concise bounded description)."""
+    # A UNION, not an OPTIONAL: Oxigraph answers the OPTIONAL form three times slower (0.8 ms, not 0.25 ms,
+    # for a goal in a store of a million triples), and every page embeds its resource's description.
+    node = pyoxigraph.NamedNode(iri)
+    rows = store.query(f"""
+        SELECT ?p ?o ?bp ?bo WHERE {{
+          {{ <{iri}> ?p ?o }} UNION {{ <{iri}> ?p ?o FILTER (isBlank(?o)) ?o ?bp ?bo }}
+        }}""")
+    own: dict[pyoxigraph.Triple, None] = {}
+    blank: dict[pyoxigraph.Triple, None] = {}
+    for p, o, bp, bo in rows:
+        own[pyoxigraph.Triple(node, p, o)] = None
+        if bp is not None:
+            blank[pyoxigraph.Triple(o, bp, bo)] = None
+    return [*own, *blank]

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph
 
-from kasograph.query import lexer, sealing
+from kasograph import lexer
+from kasograph.query import sealing
 from kasograph.store.engine import PREFIX_MAP, GoalStore
 
 SELECT_FORMATS = {

@@ -15,8 +15,10 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Dataset
 
-from kasograph.namespaces import sparql_prefixes
-from kasograph.query import lexer
+from kasograph import lexer
+from kasograph.errors import InputError, Problem
+from kasograph.model.sources import RDF_FORMATS, check_before_parsing, parse_error
+from kasograph.namespaces import VOCABULARY_GRAPH, bind_prefixes, sparql_prefixes
 
 RESULT_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
@@ -223,3 +225,29 @@ def replace_graphs_update(graphs: dict[str, str | None]) -> str:
             operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}")
             operations.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     return " ;\n".join(operations)
+
+
+def load_rdf_store(path: Path) -> GoalStore:
+    """An RDF file straight into an Oxigraph store (no rdflib objects: fast for millions of triples)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
+    formats = RDF_FORMATS.get(path.suffix.lower())
+    if formats is None:
+        raise InputError([Problem(str(path), f"unknown file type {path.suffix!r}", f"tuntematon tiedostotyyppi {path.suffix!r}")])
+    check_before_parsing(path, formats[1])
+    store = GoalStore()
+    try:
+        store.load_file(path, formats[1])
+    except (SyntaxError, UnicodeDecodeError, ValueError, OSError) as error:
+        raise parse_error(path, formats[1], error) from None
+    return store
+
+
+def dataset_from_store(store, *, vocabulary: bool = True) -> Dataset:
+    """An rdflib dataset of what a store holds (its named graphs, as a dump has them)."""
+    quads = (q for q in store.quads() if vocabulary or getattr(q.graph_name, "value", None) != VOCABULARY_GRAPH)
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    dataset.parse(data=pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"", format="nquads")
+    return dataset

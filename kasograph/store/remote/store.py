@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph
 
+from kasograph import lexer
 from kasograph.namespaces import DEFAULT_BASE
-from kasograph.query import lexer
 from kasograph.store.batch import Outcomes, Progress, Stored
 from kasograph.store.engine import PREFIX_MAP, GoalStore, Snapshot, bind_parameters, to_python
 from kasograph.store.manifest import Manifest, StoredDocument
