@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from kasograph.texts import words
+
 Severity = Literal["error", "warning"]
 
-# The words of a location, for the two languages messages are written in.
-_WHERE = {
-    "en": {"sheet": "sheet", "row": "row", "line": "line", "column": "column", "cell": "cell", "value": "value", "error": "error", "warning": "warning"},
-    "fi": {"sheet": "välilehti", "row": "rivi", "line": "tekstirivi", "column": "sarake", "cell": "solu", "value": "arvo", "error": "virhe", "warning": "varoitus"},
-}
 
 
 @dataclass(frozen=True)
@@ -37,30 +34,30 @@ class Problem:
     severity: Severity = "error"
 
     def where(self, lang: str = "en") -> str:
-        words = _WHERE.get(lang, _WHERE["en"])
+        w = words("where", lang)
         parts = [self.file]
         if self.sheet:
-            parts.append(f"{words['sheet']} '{self.sheet}'")
+            parts.append(f"{w['sheet']} '{self.sheet}'")
         if self.row is not None:
-            parts.append(f"{words['row']} {self.row}")
+            parts.append(f"{w['row']} {self.row}")
         if self.line is not None:
-            parts.append(f"{words['line']} {self.line}")
+            parts.append(f"{w['line']} {self.line}")
         if self.column:
-            parts.append(f"{words['column']} '{self.column}'")
+            parts.append(f"{w['column']} '{self.column}'")
         if self.cell:
-            parts.append(f"{words['cell']} {self.cell}")
+            parts.append(f"{w['cell']} {self.cell}")
         return ", ".join(parts)
 
     def text(self, lang: str = "en") -> str:
         """The problem in one line, without its severity (callers say "error:" or "warning:", see `label`)."""
-        words = _WHERE.get(lang, _WHERE["en"])
+        w = words("where", lang)
         message = self.message_fi if lang == "fi" and self.message_fi else self.message
-        shown = f" ({words['value']}: {_short(self.value)!r})" if self.value else ""
+        shown = f" ({w['value']}: {_short(self.value)!r})" if self.value else ""
         return f"{self.where(lang)}: {message}{shown}"
 
     def label(self, lang: str = "en") -> str:
         """The severity as a word of the language: error/warning, virhe/varoitus."""
-        return _WHERE.get(lang, _WHERE["en"])[self.severity]
+        return words("where", lang)[self.severity]
 
     def __str__(self) -> str:
         return self.text()

@@ -7,11 +7,13 @@ same numbers.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import networkx as nx
 
 from kasograph.analysis.graphs import GROUP_KINDS
+from kasograph.vocabulary import status_names
 
 
 def _parties(responsibility: nx.DiGraph) -> list[str]:
@@ -36,9 +38,8 @@ def workload(responsibility: nx.DiGraph) -> list[dict]:
         roles = Counter(responsibility.edges[g, party].get("role", "") for g in goals)
         data = responsibility.nodes[party]
         rows.append({"party": data["label"], "type": data["type"], "iri": party, "goals": len(goals),
-                     "fully_achieved": statuses.get("FullyAchieved", 0), "partially_achieved": statuses.get("PartiallyAchieved", 0),
-                     "not_achieved": statuses.get("NotAchieved", 0), "as_person": roles.get("responsible person", 0),
-                     "as_body": roles.get("responsible body", 0)})
+                     **{status_key(name): statuses.get(name, 0) for name in status_names()},
+                     "as_person": roles.get("responsible person", 0), "as_body": roles.get("responsible body", 0)})
     return sorted(rows, key=lambda r: (-r["goals"], r["party"].casefold()))
 
 
@@ -121,3 +122,8 @@ def ego_network(collaboration: nx.Graph, party: str, radius: int = 1) -> nx.Grap
     if party not in collaboration:
         return nx.Graph()
     return nx.ego_graph(collaboration, party, radius=radius)
+
+
+def status_key(name: str) -> str:
+    """A status's column in the rows: "FullyAchieved" → "fully_achieved"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

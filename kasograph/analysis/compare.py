@@ -34,6 +34,7 @@ from kasograph.store.revisions import (  # noqa: F401 - public here too
     pair_goals,
     text_similarity,
 )
+from kasograph.texts import words
 
 
 class UnknownDocument(LookupError):
@@ -248,30 +249,6 @@ def revision_links(store: GoalStore, earlier: str, later: str, *, threshold: flo
 
 # --- for the terminal ----------------------------------------------------------------------------
 
-_WORDS = {
-    "en": {
-        "compare": "Comparing {a} with {b}",
-        "counts": "{n_a} goal(s) → {n_b} goal(s): {carried} carried over, {added} added, {dropped} dropped",
-        "none": "No differences.",
-        "added": "Added goals", "dropped": "Dropped goals", "reworded": "Reworded goals",
-        "status": "Status changed", "theme": "Theme changed", "responsibility": "Responsibility changed",
-        "by_key": "same key", "by_text": "similar text", "similarity": "similarity",
-        "was": "was", "now": "now",
-        "roles": {"person": "responsible person", "body": "responsible body", "": "responsible"},
-        "kinds": {"person": "person", "post": "post", "group": "group"},
-    },
-    "fi": {
-        "compare": "Vertailu: {a} → {b}",
-        "counts": "{n_a} tavoite(tta) → {n_b} tavoite(tta): {carried} jatkuu, {added} uutta, {dropped} poistunut",
-        "none": "Ei eroja.",
-        "added": "Uudet tavoitteet", "dropped": "Poistuneet tavoitteet", "reworded": "Uudelleen muotoillut tavoitteet",
-        "status": "Tila muuttunut", "theme": "Teema muuttunut", "responsibility": "Vastuut muuttuneet",
-        "by_key": "sama tunniste", "by_text": "samankaltainen teksti", "similarity": "samankaltaisuus",
-        "was": "oli", "now": "nyt",
-        "roles": {"person": "vastuuhenkilö", "body": "vastuutaho", "": "vastuussa"},
-        "kinds": {"person": "henkilö", "post": "nimike", "group": "ryhmä"},
-    },
-}
 
 
 def format_text(diff: DocumentDiff, lang: str = "en") -> str:
@@ -280,7 +257,7 @@ def format_text(diff: DocumentDiff, lang: str = "en") -> str:
     Goal texts and names are quoted as the documents write them; statuses and
     themes are shown in English when `lang` is "en" and the graph has an English label.
     """
-    w = _WORDS.get(lang, _WORDS["en"])
+    w = words("compare", lang)
 
     def doc(d: DocumentRef) -> str:
         return f"{d.id} ({d.title})" if d.title else d.id

@@ -50,6 +50,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kasograph.store.engine import GoalStore
+from kasograph.texts import words
 
 MAX_DISTANCE = 2
 MIN_RATIO = 0.85
@@ -316,23 +317,11 @@ def _deletions(text: str, depth: int) -> set[str]:
     return found
 
 
-_WORDS = {
-    "en": {"none": "No near matches.", "reasons": {
-        "spelling": "spelt nearly the same", "similar": "similar names", "initial": "an initial for a first name",
-        "surname-changed": "same first name, another surname, never in the same document"},
-        "kinds": {"person": "person", "post": "post", "group": "group"},
-        "in": "in", "score": "score", "heading": "{n} pair(s) to check (nothing has been merged):"},
-    "fi": {"none": "Ei lähes samoja nimiä.", "reasons": {
-        "spelling": "lähes sama kirjoitusasu", "similar": "samankaltaiset nimet", "initial": "etunimen alkukirjain",
-        "surname-changed": "sama etunimi, eri sukunimi, ei koskaan samassa asiakirjassa"},
-        "kinds": {"person": "henkilö", "post": "nimike", "group": "ryhmä"},
-        "in": "asiakirjoissa", "score": "samankaltaisuus", "heading": "{n} tarkistettavaa paria (mitään ei ole yhdistetty):"},
-}
 
 
 def format_candidates(candidates: list[Candidate], lang: str = "en") -> str:
     """Candidates as plain text for the terminal, in English ("en") or Finnish ("fi")."""
-    w = _WORDS.get(lang, _WORDS["en"])
+    w = words("reconcile", lang)
     if not candidates:
         return w["none"]
     lines = [w["heading"].format(n=len(candidates))]

@@ -15,6 +15,7 @@ import pyoxigraph
 
 from kasograph.namespaces import KG, VOCABULARY_GRAPH
 from kasograph.store.engine import GoalStore, to_python
+from kasograph.vocabulary import status_names
 
 LABEL_PROPERTIES = "skos:prefLabel|foaf:name|dct:title|rdfs:label"
 #: The label properties in the order a label is taken from (the first that has the language wins).
@@ -53,11 +54,7 @@ KINDS = [
     ("concept", "http://www.w3.org/2004/02/skos/core#Concept"),
 ]
 AGENT_KINDS = ("person", "post", "group", "division", "unit", "organisation")
-STATUSES = {
-    "FullyAchieved": str(KG.FullyAchieved),
-    "PartiallyAchieved": str(KG.PartiallyAchieved),
-    "NotAchieved": str(KG.NotAchieved),
-}
+STATUSES = {name: str(KG[name]) for name in status_names()}  # "FullyAchieved" → its IRI, from the vocabulary
 
 
 @dataclass(frozen=True)
