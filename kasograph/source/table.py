@@ -193,102 +193,152 @@ def read_goals(path: Path, info: DocumentInfo, *, sheet: str | None = None, mapp
 
 def goals_from_sheet(sheet: Sheet, info: DocumentInfo, *, mapping: Mapping[str, str | None] | None = None) -> GoalTable:
     """Interpret the rows of a sheet as a goal table: the one reading of goal tables, for CSV and Excel alike."""
-    file = sheet.file
-    problems: list[Problem] = []
-    warnings: list[Problem] = list(sheet.warnings)
-    wanted = _check_mapping(mapping, file)
+    return _SheetReading(sheet, info, mapping).goals()
 
-    def at(row: int | None, line: int | None, index: int | None, en: str, fi: str, value: str | None = None, severity: Severity = "error") -> None:
-        column = headers[index] if index is not None and index < len(headers) else None
-        cell = sheet.cell_ref(row, index) if row is not None and index is not None else None
-        (warnings if severity == "warning" else problems).append(
-            Problem(file, en, fi, row=row, line=line, column=column or None, value=value, sheet=sheet.name, cell=cell, severity=severity))
 
-    if not sheet.rows:
-        raise InputError([Problem(file, "the table is empty: it has no header row", "taulukko on tyhjä: siinä ei ole otsikkoriviä", sheet=sheet.name)], warnings)
-    header, headers, columns, ambiguous = _find_header(sheet.rows, wanted)
-    for field_name, indexes in ambiguous.items():
-        names = " and ".join(repr(headers[i]) for i in indexes)
-        at(header.number, header.line, None, f"columns {names} could both be '{field_name}'; say which in a column mapping",
-           f"sarakkeet {names} voisivat kumpikin olla '{field_name}'; kerro kumpi sarakevastaavuudessa")
-    for index, (en, fi) in sorted(header.faults.items()):
-        at(header.number, header.line, index, en, fi)
-    missing = [f for f in REQUIRED if f not in columns]
-    if missing:
-        found = ", ".join(repr(h) for h in headers if h) or "none"
-        found_fi = ", ".join(repr(h) for h in headers if h) or "ei yhtään"
-        for field_name in missing:
-            fi_header, en_header = (h.format(year="VVVV", baseline="VVVV") for h in FIELD_HEADERS[field_name])
-            at(header.number, header.line, None, f"no column for '{field_name}' (a header such as {fi_header!r} or {en_header!r}); the headers found are: {found}",
-               f"sarake '{field_name}' puuttuu (otsikko kuten {fi_header!r} tai {en_header!r}); löytyneet otsikot: {found_fi}")
-    if problems:
-        raise InputError(problems, warnings)
-    for key in wanted:
-        if not any(_fold(h) == key for h in headers):
-            at(header.number, header.line, None, f"the column mapping names {key!r}, which is not a header of the table",
-               f"sarakevastaavuus nimeää otsikon {key!r}, jota taulukossa ei ole", severity="warning")
-    known = {h for pattern in FIELD_HEADERS.values() for h in pattern}
-    for index, name in enumerate(headers):
-        if name and index not in columns.values() and _fold(name) not in wanted:
-            nearest = difflib.get_close_matches(name, [h.format(year=info.year, baseline=info.year - 2) for h in known], n=1, cutoff=0.6)
-            hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
-            hint_fi = f"; tarkoititko {nearest[0]!r}?" if nearest else ""
-            at(header.number, header.line, index, f"the column is not one the reader knows, so its cells are not read{hint}",
-               f"sarake ei ole lukijan tuntema, joten sen soluja ei lueta{hint_fi}", severity="warning")
-    above = [r.number for r in sheet.rows if r.number < header.number]
-    if above:
-        at(above[0], None, None, f"rows above the header row are not read: {', '.join(map(str, above))}",
-           f"otsikkorivin yläpuolisia rivejä ei lueta: {', '.join(map(str, above))}", severity="warning")
-    _dates_from_headers({f: headers[i] for f, i in columns.items()}, info)
+class _SheetReading:
+    """One reading of a sheet as a goal table: the header first, then row after row; every problem is
+    noted where it is found (file, sheet, row, line, column, cell) and all are raised together."""
 
-    known_statuses = statuses()
-    status_index = columns.get("status")
-    goals: list[Goal] = []
-    seen_keys: dict[str, int] = {}
-    seen_texts: dict[str, int] = {}
-    theme = ""
-    for row in sheet.rows:
-        if row.number <= header.number:
-            continue
-        values = row.values
+    def __init__(self, sheet: Sheet, info: DocumentInfo, mapping: Mapping[str, str | None] | None):
+        self.sheet, self.info, self.file = sheet, info, sheet.file
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = list(sheet.warnings)
+        self.wanted = _check_mapping(mapping, sheet.file)
+        self.headers: list[str] = []
+        self.columns: dict[str, int] = {}
+        self.seen_keys: dict[str, int] = {}
+        self.seen_texts: dict[str, int] = {}
+
+    def at(self, row: int | None, line: int | None, index: int | None, en: str, fi: str, value: str | None = None,
+           severity: Severity = "error") -> None:
+        column = self.headers[index] if index is not None and index < len(self.headers) else None
+        cell = self.sheet.cell_ref(row, index) if row is not None and index is not None else None
+        (self.warnings if severity == "warning" else self.problems).append(
+            Problem(self.file, en, fi, row=row, line=line, column=column or None, value=value, sheet=self.sheet.name,
+                    cell=cell, severity=severity))
+
+    def goals(self) -> GoalTable:
+        if not self.sheet.rows:
+            raise InputError([Problem(self.file, "the table is empty: it has no header row", "taulukko on tyhjä: siinä ei ole otsikkoriviä",
+                                      sheet=self.sheet.name)], self.warnings)
+        header = self._header()
+        goals: list[Goal] = []
+        theme = ""
+        for row in self.sheet.rows:
+            if row.number > header.number:
+                theme = self._row(row, theme, goals)
+        self.warnings.sort(key=lambda w: w.row or 0)  # in the order of the sheet
+        if self.problems:
+            raise InputError(self.problems, self.warnings)
+        return GoalTable(goals, self.warnings, self.file, self.sheet.name, {f: self.headers[i] for f, i in self.columns.items()},
+                         header.number)
+
+    # The header ---------------------------------------------------------------------------------
+    def _header(self):
+        """Find the header row and its columns; raise if a required column is missing or ambiguous."""
+        header, self.headers, self.columns, ambiguous = _find_header(self.sheet.rows, self.wanted)
+        headers, columns = self.headers, self.columns
+        for field_name, indexes in ambiguous.items():
+            names = " and ".join(repr(headers[i]) for i in indexes)
+            self.at(header.number, header.line, None, f"columns {names} could both be '{field_name}'; say which in a column mapping",
+                    f"sarakkeet {names} voisivat kumpikin olla '{field_name}'; kerro kumpi sarakevastaavuudessa")
+        for index, (en, fi) in sorted(header.faults.items()):
+            self.at(header.number, header.line, index, en, fi)
+        missing = [f for f in REQUIRED if f not in columns]
+        if missing:
+            found = ", ".join(repr(h) for h in headers if h) or "none"
+            found_fi = ", ".join(repr(h) for h in headers if h) or "ei yhtään"
+            for field_name in missing:
+                fi_header, en_header = (h.format(year="VVVV", baseline="VVVV") for h in FIELD_HEADERS[field_name])
+                self.at(header.number, header.line, None,
+                        f"no column for '{field_name}' (a header such as {fi_header!r} or {en_header!r}); the headers found are: {found}",
+                        f"sarake '{field_name}' puuttuu (otsikko kuten {fi_header!r} tai {en_header!r}); löytyneet otsikot: {found_fi}")
+        if self.problems:
+            raise InputError(self.problems, self.warnings)
+        self._header_warnings(header)
+        _dates_from_headers({f: headers[i] for f, i in columns.items()}, self.info)
+        return header
+
+    def _header_warnings(self, header) -> None:
+        """Mapped headers the table lacks, columns nobody reads, rows above the header."""
+        for key in self.wanted:
+            if not any(_fold(h) == key for h in self.headers):
+                self.at(header.number, header.line, None, f"the column mapping names {key!r}, which is not a header of the table",
+                        f"sarakevastaavuus nimeää otsikon {key!r}, jota taulukossa ei ole", severity="warning")
+        known = {h for pattern in FIELD_HEADERS.values() for h in pattern}
+        for index, name in enumerate(self.headers):
+            if name and index not in self.columns.values() and _fold(name) not in self.wanted:
+                nearest = difflib.get_close_matches(name, [h.format(year=self.info.year, baseline=self.info.year - 2) for h in known],
+                                                    n=1, cutoff=0.6)
+                hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
+                hint_fi = f"; tarkoititko {nearest[0]!r}?" if nearest else ""
+                self.at(header.number, header.line, index, f"the column is not one the reader knows, so its cells are not read{hint}",
+                        f"sarake ei ole lukijan tuntema, joten sen soluja ei lueta{hint_fi}", severity="warning")
+        above = [r.number for r in self.sheet.rows if r.number < header.number]
+        if above:
+            self.at(above[0], None, None, f"rows above the header row are not read: {', '.join(map(str, above))}",
+                    f"otsikkorivin yläpuolisia rivejä ei lueta: {', '.join(map(str, above))}", severity="warning")
+
+    # The rows -----------------------------------------------------------------------------------
+    def _row(self, row, theme: str, goals: list[Goal]) -> str:
+        """Read one row below the header (a goal, a theme heading, or nothing); the theme that follows it."""
+        values, headers, columns = row.values, self.headers, self.columns
         beyond = [i for i in range(len(headers), len(values)) if values[i].strip() and i not in row.copied]
-        if beyond and sheet.kind == "csv":  # a delimiter too many: the row's cells may have shifted
-            at(row.number, row.line, None, f"the row has {len(values)} cells but the header has {len(headers)}",
-               f"rivillä on {len(values)} solua, otsikkorivillä {len(headers)}", values[beyond[0]])
-            continue
+        if beyond and self.sheet.kind == "csv":  # a delimiter too many: the row's cells may have shifted
+            self.at(row.number, row.line, None, f"the row has {len(values)} cells but the header has {len(headers)}",
+                    f"rivillä on {len(values)} solua, otsikkorivillä {len(headers)}", values[beyond[0]])
+            return theme
         if beyond:  # in a workbook cells cannot shift: a note beside the table
-            at(row.number, row.line, beyond[0], "the cell is to the right of the last header, so it is not read",
-               "solu on viimeisen otsikon oikealla puolella, joten sitä ei lueta", values[beyond[0]], "warning")
+            self.at(row.number, row.line, beyond[0], "the cell is to the right of the last header, so it is not read",
+                    "solu on viimeisen otsikon oikealla puolella, joten sitä ei lueta", values[beyond[0]], "warning")
         filled = [i for i, v in enumerate(values[: len(headers)]) if v.strip()]
         if not filled:
-            continue
+            return theme
         faulty = [i for i in sorted(row.faults) if i in columns.values()]
         for index in faulty:
             en, fi = row.faults[index]
-            at(row.number, row.line, index, en, fi, values[index] if index < len(values) else None)
+            self.at(row.number, row.line, index, en, fi, values[index] if index < len(values) else None)
         if faulty:
-            continue
+            return theme
         cell = {field_name: row.value(index).strip() for field_name, index in columns.items()}
         originals = [i for i in filled if i not in row.copied]
-        if ("theme" not in columns and len(originals) == 1 and originals[0] != status_index
+        if ("theme" not in columns and len(originals) == 1 and originals[0] != columns.get("status")
                 and all(values[i] == values[originals[0]] for i in filled)):
-            theme = tidy(values[originals[0]])  # a theme heading between goal rows, as in the source (maybe merged across)
-            continue
-
-        def problem(field_name: str, en: str, fi: str, value: str | None = None, severity: Severity = "error") -> None:
-            at(row.number, row.line, columns.get(field_name), en, fi, value, severity)
-
+            return tidy(values[originals[0]])  # a theme heading between goal rows, as in the source (maybe merged across)
         if "theme" in columns and cell["theme"]:
             theme = tidy(cell["theme"])
+        goal = self._goal(row, cell, theme)
+        if goal is not None:
+            goals.append(goal)
+        return theme
+
+    def _problem(self, row, field_name: str, en: str, fi: str, value: str | None = None, severity: Severity = "error") -> None:
+        self.at(row.number, row.line, self.columns.get(field_name), en, fi, value, severity)
+
+    def _goal(self, row, cell: dict[str, str], theme: str) -> Goal | None:
         text = tidy(cell.get("goal", ""))
         if not text:
-            problem("goal", "the goal cell is empty", "tavoitesolu on tyhjä")
-            continue
+            self._problem(row, "goal", "the goal cell is empty", "tavoitesolu on tyhjä")
+            return None
         if not theme:
-            problem("theme", "the goal has no theme (no theme column value and no theme heading row above it)",
-                    "tavoitteella ei ole teemaa (ei teemasaraketta eikä teemaotsikkoriviä sen yläpuolella)", text)
-        status_text = tidy(cell.get("status", ""))
-        status = known_statuses.get(status_text.casefold())
+            self._problem(row, "theme", "the goal has no theme (no theme column value and no theme heading row above it)",
+                          "tavoitteella ei ole teemaa (ei teemasaraketta eikä teemaotsikkoriviä sen yläpuolella)", text)
+        status = self._status(row, tidy(cell.get("status", "")))
+        key = slug(cell.get("key") or "") or slug(text, max_words=6)
+        if key in self.seen_keys:
+            self._problem(row, "key" if cell.get("key") else "goal", f"the same goal key {key!r} is already used on row {self.seen_keys[key]}",
+                          f"sama tavoitteen tunniste {key!r} on jo rivillä {self.seen_keys[key]}", key)
+        if text.casefold() in self.seen_texts:
+            self._problem(row, "goal", f"the same goal appears already on row {self.seen_texts[text.casefold()]}",
+                          f"sama tavoite on jo rivillä {self.seen_texts[text.casefold()]}", text)
+        self.seen_keys.setdefault(key, row.number)
+        self.seen_texts.setdefault(text.casefold(), row.number)
+        texts = {c: _paragraphs(cell[c]) for c in TEXT_COLUMNS if cell.get(c, "").strip()}
+        return Goal(key, row.number, theme, text, status or "", texts, self._responsible(row, cell), self._pages(row, cell.get("pages", "")))
+
+    def _status(self, row, status_text: str):
+        status = statuses().get(status_text.casefold())
         if status is None:
             allowed = status_labels("fi")
             nearest = difflib.get_close_matches(status_text, allowed + status_labels("en"), n=1, cutoff=0.4)
@@ -296,38 +346,34 @@ def goals_from_sheet(sheet: Sheet, info: DocumentInfo, *, mapping: Mapping[str, 
             hint_fi = f"; tarkoititko {nearest[0]!r}?" if nearest else ""
             what = "the status is empty" if not status_text else "unknown status"
             what_fi = "tila puuttuu" if not status_text else "tuntematon tila"
-            problem("status", f"{what}; allowed: {', '.join(allowed)}{hint}", f"{what_fi}; sallitut: {', '.join(allowed)}{hint_fi}", status_text or None)
-        key = slug(cell.get("key") or "") or slug(text, max_words=6)
-        if key in seen_keys:
-            problem("key" if cell.get("key") else "goal", f"the same goal key {key!r} is already used on row {seen_keys[key]}",
-                    f"sama tavoitteen tunniste {key!r} on jo rivillä {seen_keys[key]}", key)
-        if text.casefold() in seen_texts:
-            problem("goal", f"the same goal appears already on row {seen_texts[text.casefold()]}",
-                    f"sama tavoite on jo rivillä {seen_texts[text.casefold()]}", text)
-        seen_keys.setdefault(key, row.number)
-        seen_texts.setdefault(text.casefold(), row.number)
+            self._problem(row, "status", f"{what}; allowed: {', '.join(allowed)}{hint}", f"{what_fi}; sallitut: {', '.join(allowed)}{hint_fi}",
+                          status_text or None)
+        return status
 
+    def _responsible(self, row, cell: dict[str, str]) -> list[Responsible]:
         responsible: list[Responsible] = []
         persons_part, bodies = split_responsibility_cell(cell.get("persons", ""))
         bodies += split_bodies(cell.get("body", ""))
-        for names, role, field_name in ((persons_part, "person", "persons"), (bodies, "body", "body" if "body" in columns else "persons")):
+        for names, role, field_name in ((persons_part, "person", "persons"), (bodies, "body", "body" if "body" in self.columns else "persons")):
             for name in names:
                 kind = classify(name)
                 if kind is None:
-                    problem(field_name, f"cannot tell whether {name!r} is a person, a post or a group",
-                            f"ei voi päätellä, onko {name!r} henkilö, nimike vai ryhmä", name)
+                    self._problem(row, field_name, f"cannot tell whether {name!r} is a person, a post or a group",
+                                  f"ei voi päätellä, onko {name!r} henkilö, nimike vai ryhmä", name)
                     continue
                 if any(name_key(r.name) == name_key(name) for r in responsible):
                     continue
                 responsible.append(Responsible(name, kind, role))
         if cell.get("persons", "").strip() and not persons_part and not bodies:
-            problem("persons", "the cell names nobody", "solussa ei ole nimeä", cell.get("persons"))
+            self._problem(row, "persons", "the cell names nobody", "solussa ei ole nimeä", cell.get("persons"))
         elif not cell.get("persons") and not cell.get("body"):
-            problem("persons", "the goal names nobody responsible (no person and no body)",
-                    "tavoitteelle ei ole nimetty vastuuhenkilöä eikä vastuutahoa", severity="warning")
+            self._problem(row, "persons", "the goal names nobody responsible (no person and no body)",
+                          "tavoitteelle ei ole nimetty vastuuhenkilöä eikä vastuutahoa", severity="warning")
+        return responsible
 
+    def _pages(self, row, written: str) -> list[int]:
         pages: list[int] = []
-        for part in re.split(r"[,\s]+", cell.get("pages", "")):
+        for part in re.split(r"[,\s]+", written):
             if not part:
                 continue
             if "-" in part or "–" in part:
@@ -338,15 +384,10 @@ def goals_from_sheet(sheet: Sheet, info: DocumentInfo, *, mapping: Mapping[str, 
             if part.isdigit() and int(part) > 0:
                 pages.append(int(part))
             else:
-                problem("pages", "a page must be a positive whole number (or several: '2, 3')",
-                        "sivun on oltava positiivinen kokonaisluku (tai useita: '2, 3')", cell.get("pages"))
+                self._problem(row, "pages", "a page must be a positive whole number (or several: '2, 3')",
+                              "sivun on oltava positiivinen kokonaisluku (tai useita: '2, 3')", written)
                 break
-        texts = {c: _paragraphs(cell[c]) for c in TEXT_COLUMNS if cell.get(c, "").strip()}
-        goals.append(Goal(key, row.number, theme, text, status or "", texts, responsible, pages))
-    warnings.sort(key=lambda w: w.row or 0)  # in the order of the sheet
-    if problems:
-        raise InputError(problems, warnings)
-    return GoalTable(goals, warnings, file, sheet.name, {f: headers[i] for f, i in columns.items()}, header.number)
+        return pages
 
 
 def _paragraphs(text: str) -> str:
