@@ -64,6 +64,12 @@ class RemoteSettings:
         return cls(url, f"{root}/query", f"{root}/update", f"{root}/store", headers)
 
     @classmethod
+    def for_endpoint(cls, url: str, timeout: float = READ_TIMEOUT) -> "RemoteSettings":
+        """A SPARQL endpoint's own URL, to read only (kasograph.open("http://…/sparql")): any SPARQL 1.1
+        server, kasograph's /sparql among them. A bearer token, if it needs one, from $KASOGRAPH_STORE_TOKEN."""
+        return cls(url, url, headers=_auth_headers({"token_env": TOKEN_VARIABLE}, url, required=False), timeout=timeout)
+
+    @classmethod
     def from_file(cls, path: Path) -> "RemoteSettings":
         """A TOML file: `query`, `update`, `graph_store` URLs (or `url`, an Oxigraph server's root),
         `token_env` (the variable holding a bearer token) or `user` and `password_env` (HTTP basic),
