@@ -305,10 +305,10 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
           max_connections: int, max_client_connections: int, header_timeout: float, body_timeout: float,
           idle_timeout: int, debug: bool) -> None:
     """Serve the viewer, linked data and the SPARQL endpoint (waitress, a production WSGI server)."""
-    from kasograph.web import create_app
-    from kasograph.web.app import setting_value
-    from kasograph.web.serving import CannotStart, Limits, default_processes
-    from kasograph.web.serving import serve as serve_app
+    from kasograph_web import create_app
+    from kasograph_web.serving import CannotStart, Limits, default_processes
+    from kasograph_web.serving import serve as serve_app
+    from kasograph_web.settings import setting_value
 
     processes = 1 if debug else max(1, processes or default_processes())
     try:
@@ -358,8 +358,8 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
 @click.pass_obj
 def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sparql_endpoint: str) -> None:
     """Write the whole viewer as static files (HTML, RDF beside each page, dumps, VoID, vocabulary)."""
-    from kasograph.web import create_app
-    from kasograph.web.static_site import write_static_site
+    from kasograph_web import create_app
+    from kasograph_web.static_site import write_static_site
 
     try:
         app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),

@@ -82,7 +82,7 @@ def squeeze(text: str) -> str:
 @pytest.fixture(scope="session")
 def app():
     """The viewer on the bundled data, built once."""
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     application = create_app()
     application.config["TESTING"] = True

@@ -25,7 +25,7 @@ EXAMPLE = Path(__file__).parent / "fixtures" / "example-2022"
 
 
 def viewer(store: Path, **config):
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     app = create_app({"STORE": str(store), "SPARQL_ANSWERS_MIN_SECONDS": 0.0, "SPARQL_WORKERS": 1, **config})
     return app, app.test_client()
@@ -145,7 +145,7 @@ def test_the_server_warms_up_in_the_background(stored):
 
 
 def _pool(app):
-    from kasograph.web.views.sparql import pool
+    from kasograph_web.views.sparql import pool
 
     with app.app_context():
         return pool()

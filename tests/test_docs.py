@@ -58,6 +58,14 @@ def test_the_viewer_page_lists_every_setting():
         assert re.search(rf"^\| `{setting}` \|", table, re.MULTILINE), f"{setting} is not in the settings table of docs/viewer.md"
 
 
+def test_the_settings_table_says_what_the_settings_declare():
+    """Each setting's default and meaning are written once, in kasograph_web.settings; the manual shows them."""
+    from kasograph_web.settings import markdown_table
+
+    assert markdown_table() in section(text(DOCS / "viewer.md"), "Settings"), (
+        "the settings table of docs/viewer.md is stale: paste the output of .venv/bin/python -m kasograph_web.settings")
+
+
 # 2. Every option of every command is on docs/commands.md. -----------------------------------------
 
 def commands(group: click.Group, prefix: str = "kasograph"):

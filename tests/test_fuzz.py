@@ -139,7 +139,7 @@ def accept(draw) -> str:
 @pytest.fixture(scope="module")
 def fuzz_app(app):
     """The viewer on the bundled data with a short query time limit; exceptions propagate (testing mode)."""
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     fuzzed = create_app({"SPARQL_TIMEOUT": 3, "TESTING": True}, data=app.extensions["kasograph"])
     yield fuzzed

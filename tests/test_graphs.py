@@ -29,7 +29,7 @@ from kasograph.analysis.graphs import collaboration_graph, ego_graph, organisati
 from kasograph.analysis.report import analyses
 from kasograph.cli import main
 from kasograph.namespaces import DEFAULT_BASE
-from kasograph.web import pictures
+from kasograph_web import pictures
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 GOAL = DEFAULT_BASE + "goal/vantaa-kaso-2021/"
@@ -521,7 +521,7 @@ def big_client():
     from kasograph.model.build import build_dataset
     from kasograph.model.sources import bundled_documents
     from kasograph.store.engine import GoalStore
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     original = bundled_documents()[0]
     documents = []
@@ -622,7 +622,7 @@ def test_pictures_need_neither_numpy_nor_scipy():
 import sys
 sys.modules["numpy"] = sys.modules["scipy"] = None  # importing either now fails
 import networkx as nx
-from kasograph.web import pictures
+from kasograph_web import pictures
 graph = nx.relabel_nodes(nx.barabasi_albert_graph(600, 2, seed=1), str)
 graph.add_edge("a", "b")
 for node in graph:
@@ -639,7 +639,7 @@ def test_the_layout_does_not_depend_on_the_hash_seed():
     """Components are sets; the picture must not follow their (hash-seeded) order from one process to the next."""
     script = """
 import networkx as nx
-from kasograph.web import pictures
+from kasograph_web import pictures
 graph = nx.Graph()
 for a, b in [("anna", "bo"), ("bo", "cai"), ("cai", "anna"), ("dan", "eve"), ("fay", "gus"), ("gus", "hal"), ("ivy", "jo")]:
     graph.add_edge(a, b, weight=1)

@@ -122,7 +122,7 @@ def test_old_generations_are_cleaned_up(document, tmp_path):
 
 
 def test_the_viewer_and_endpoint_follow_an_import(document, tmp_path):
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     directory = StoreDirectory(tmp_path / "store")
     import_document(document, directory)
@@ -193,7 +193,7 @@ def test_reconcile_lists_the_near_match_and_merges_nothing(runner, two_years):
 
 
 def test_the_viewer_compares_years(two_years):
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     client = create_app({"STORE": str(two_years)}).test_client()
     home = client.get("/index.en.html").get_data(as_text=True)

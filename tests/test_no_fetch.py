@@ -108,7 +108,7 @@ def refused_cleanly(result, file: Path | None, reason: str | None) -> None:
 def test_a_file_that_would_fetch_is_refused_everywhere(runner, tmp_path, listener, name):
     """By every command that reads RDF, and by the Python API (kasograph.open, the viewer's create_app, …)."""
     from kasograph.model.sources import load_dataset
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     file = hostile(tmp_path, name, listener.url)
     reason = REFUSED[name][1]
@@ -366,7 +366,7 @@ def test_control_an_unchecked_manifest_makes_oxigraph_fetch(runner, tmp_path, li
 
 def test_control_the_endpoint_calls_a_service_the_operator_allowed(app, listener):
     """`serve --allow-service IRI` is the operator's explicit choice: then the same query does fetch."""
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     allowing = create_app({"SPARQL_SERVICE_ALLOWLIST": (f"{listener.url}/sparql",), "SPARQL_WORKERS": 1, "TESTING": True},
                           data=app.extensions["kasograph"])

@@ -181,7 +181,7 @@ def test_a_malformed_query_is_reported_where_the_user_wrote_it(runner, stores):
 
 
 def test_the_viewer_and_endpoint_on_the_remote_store(stores):
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     remote, local = stores
     app = create_app({"STORE": remote, "SPARQL_TIMEOUT": 10})
@@ -226,7 +226,7 @@ def test_the_viewer_and_endpoint_on_the_remote_store(stores):
 
 
 def test_the_endpoint_time_limit_is_the_http_timeout(stores):
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     remote, _ = stores
     client = create_app({"STORE": remote, "SPARQL_TIMEOUT": 0.5}).test_client()
@@ -365,7 +365,7 @@ def test_a_folder_of_documents_imports_as_into_a_local_store(runner, stores, tmp
 
 def test_the_server_is_sent_no_query_that_would_make_it_fetch(stores, listener):
     """The Oxigraph server runs SERVICE itself: the check is the only guard, and every disguise stops there."""
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     from .test_no_outbound import corpus
 

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from kasograph.web.app import SECURITY_HEADERS
+from kasograph_web.app import SECURITY_HEADERS
 
 from .servers import kasograph_server
 
@@ -97,7 +97,7 @@ def test_pages_need_no_inline_script_or_style(client, path):
 @pytest.fixture
 def failing_app(app):
     """The viewer with one view that fails, not in testing mode (so the error handler answers, as in production)."""
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     failing = create_app(data=app.extensions["kasograph"])
 
@@ -235,7 +235,7 @@ def test_deep_and_long_queries_are_answered_refused_or_stopped_never_a_500(serve
 
 
 def test_an_answer_too_large_to_hold_is_refused(tmp_path):
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     app = create_app({"SPARQL_MAX_RESULT_BYTES": 10_000})
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kasograph.web.serving import default_processes
+from kasograph_web.serving import default_processes
 
 from .servers import free_port, wait_for_kasograph
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pytest
 
 from kasograph.cli import main
-from kasograph.web.serving import Limits, default_processes
+from kasograph_web.serving import Limits, default_processes
 
 from .servers import kasograph_server
 

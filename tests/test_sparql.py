@@ -228,7 +228,7 @@ def test_huge_requests_are_refused(endpoint):
 
 
 def test_html_results_are_capped(tmp_path):
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     app = create_app({"SPARQL_HTML_ROW_LIMIT": 3})
     page = app.test_client().get("/query.html", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }"}).text

@@ -104,7 +104,7 @@ def test_unknown_resources_are_404(client):
 def test_settings_given_as_text_are_read_as_their_defaults_type():
     """`kasograph serve --setting NAME VALUE`: numbers, on/off, lists and `none` where it means something;
     anything else is refused with what was expected."""
-    from kasograph.web.app import setting_value
+    from kasograph_web.settings import setting_value
 
     assert setting_value("SPARQL_MAX_RESULT_BYTES", "200000000") == 200_000_000
     assert setting_value("SPARQL_TIMEOUT", "2.5") == 2.5
@@ -128,7 +128,7 @@ def test_settings_given_as_text_are_read_as_their_defaults_type():
 def test_hostile_text_is_escaped(document_copy):
     import csv
 
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     goals = document_copy / "goals.csv"
     rows = list(csv.reader(goals.open(encoding="utf-8", newline="")))
@@ -152,7 +152,7 @@ def _ran(page: str) -> list[str]:
 
 
 def test_an_empty_or_blank_query_is_not_run():
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     app = create_app()
     client = app.test_client()
@@ -186,7 +186,7 @@ def test_home_of_a_large_store_counts_instead_of_listing(monkeypatch):
     from kasograph.model.sources import bundled_documents
     from kasograph.query import explore
     from kasograph.source.table import read_document
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     monkeypatch.setattr(explore, "HOME_GOALS", 5)
     monkeypatch.setattr(explore, "HOME_DOCUMENTS", 1)
@@ -267,7 +267,7 @@ def test_pages_carry_an_entity_tag_and_answer_304_when_it_still_holds(client):
 def test_an_import_changes_every_entity_tag(tmp_path):
     from kasograph.store.directory import StoreDirectory
     from kasograph.store.importer import import_document
-    from kasograph.web import create_app
+    from kasograph_web import create_app
 
     from .conftest import KASO
 

@@ -13,7 +13,7 @@ def site_url() -> str:
 
 
 def download(name: str):
-    from kasograph.web.app import goal_data
+    from kasograph_web.app import goal_data
 
     stem, _, ext = name.rpartition(".")
     if stem != DUMP_NAME or ext not in DUMP_BY_SUFFIX:

@@ -10,7 +10,7 @@ from kasograph.analysis.graphs import collaboration_graph, ego_graph, organisati
 from kasograph.analysis.report import analyses
 from kasograph.namespaces import KG
 from kasograph.publish.linked_data import local_path
-from kasograph.web import pictures
+from kasograph_web import pictures
 
 STATUSES = ("FullyAchieved", "PartiallyAchieved", "NotAchieved")
 COLLABORATION = {"": "all", "person": "person", "group": "group"}
@@ -59,7 +59,7 @@ def known(path: str) -> bool:
 
 
 def _link(iri: str) -> str | None:
-    from kasograph.web.app import link_to
+    from kasograph_web.app import link_to
 
     return link_to(iri)
 

@@ -14,7 +14,7 @@ def home(data: GoalData):
 
 def resource(data: GoalData, iri: str):
     """The page for any IRI the data describes, by its kind."""
-    from kasograph.web.app import embedded_jsonld
+    from kasograph_web.app import embedded_jsonld
 
     explorer = data.explorer(g.lang)
     kind = explorer.kind(iri)
@@ -22,7 +22,7 @@ def resource(data: GoalData, iri: str):
         page = explorer.goal(iri)
         return "goal.html", {"page": page, "jsonld": embedded_jsonld(g.page_path, page.description)}
     if kind in AGENT_KINDS:
-        from kasograph.web.views.graphs import ego_svg
+        from kasograph_web.views.graphs import ego_svg
 
         page = explorer.agent(iri)
         return "agent.html", {"page": page, "kind": kind, "jsonld": embedded_jsonld(g.page_path, page.description),

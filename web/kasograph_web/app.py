@@ -23,72 +23,17 @@ from werkzeug.exceptions import HTTPException
 
 from kasograph.errors import InputError, Problem
 from kasograph.goaldata import GoalData
-from kasograph.namespaces import DEFAULT_BASE, KG
+from kasograph.namespaces import KG
 from kasograph.publish.linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, description, local_path, serialize
 from kasograph.query import saved
 from kasograph.query.sparql import service_allowlist
-from kasograph.web import i18n
-from kasograph.web.views import compare as compare_views
-from kasograph.web.views import dataset as dataset_views
-from kasograph.web.views import graphs as graph_views
-from kasograph.web.views import pages, vocabulary
-from kasograph.web.views import sparql as sparql_views
-
-#: Every setting of the app, with its default. The README lists them all (a test checks).
-DEFAULTS = {
-    "BASE": DEFAULT_BASE,  # IRI base of the data
-    "DATA": None,  # a document folder, goal table or RDF file; None: the store, else the bundled documents
-    "STORE": None,  # a store directory (kasograph import); None: the default one, if anything was imported
-    "SITE_URL": None,  # public URL of the viewer, for dump links in VoID; None: from the request
-    "SPARQL_ENDPOINT_URL": None,  # the endpoint named in VoID; None: this server's /sparql; "": none (a static site)
-    "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before it is stopped
-    "SPARQL_WORKERS": 2,  # worker processes that run queries (each holds a copy of the store)
-    "SPARQL_HTML_ROW_LIMIT": 1000,  # rows a results page shows (downloads have no limit)
-    "SPARQL_MAX_QUERY_BYTES": 100_000,  # the largest query (or request body) accepted
-    "SPARQL_SERVICE_ALLOWLIST": (),  # SERVICE IRIs a query may call; none by default
-    "SPARQL_MAX_RESULT_BYTES": 50_000_000,  # the largest answer (serialised) a query may have; larger: 400
-    "SPARQL_MAX_PENDING": 6,  # queries held at once (running or waiting for a worker); `serve` sets --threads - 2
-    "SPARQL_ANSWERS_MIN_SECONDS": 0.2,  # answers that took this long are kept for the generation; None: none kept
-    "SPARQL_ANSWERS_MAX_BYTES": 512 * 1024 * 1024,  # at most this much kept per generation
-    "SPARQL_WARM_UP": False,  # answer the saved questions in the background when data is opened; `serve` turns it on
-}
-#: Settings with a command-line option of their own (the store and the IRI base are shared by every command).
-OWN_OPTIONS = {"BASE": "--base", "DATA": "--data", "STORE": "--store"}
-#: 0 keeps every answer (however quick), or none (no room).
-_ZERO_MEANS_SOMETHING = {"SPARQL_ANSWERS_MIN_SECONDS", "SPARQL_ANSWERS_MAX_BYTES"}
-#: Numbers that may also be `none` (besides the settings whose default is None): keep no answers.
-_NONE_MEANS_SOMETHING = {"SPARQL_ANSWERS_MIN_SECONDS"}
-_TRUE, _FALSE = {"1", "true", "on", "yes"}, {"0", "false", "off", "no"}
-
-
-def setting_value(name: str, text: str):
-    """A setting given as text (`kasograph serve --setting NAME VALUE`), read as its default's type:
-    a number, on/off, a space-separated list, or `none` where nothing is a meaningful value."""
-    if name not in DEFAULTS:
-        raise ValueError(f"unknown setting {name!r}; the settings are: {', '.join(n for n in DEFAULTS if n not in OWN_OPTIONS)}")
-    if name in OWN_OPTIONS:
-        raise ValueError(f"{name} is set with {OWN_OPTIONS[name]}")
-    default, word = DEFAULTS[name], text.strip()
-    if word.casefold() == "none" and (default is None or name in _NONE_MEANS_SOMETHING):
-        return None
-    try:
-        if isinstance(default, bool):
-            if word.casefold() not in _TRUE | _FALSE:
-                raise ValueError
-            return word.casefold() in _TRUE
-        if isinstance(default, (int, float)):
-            value = int(word) if isinstance(default, int) else float(word)
-            if not (value >= 0 if name in _ZERO_MEANS_SOMETHING else value > 0):  # also refuses nan
-                raise ValueError
-            return value
-    except ValueError:
-        kind = ("on or off" if isinstance(default, bool) else
-                "a number of 0 or more" if name in _ZERO_MEANS_SOMETHING else "a number above 0")
-        raise ValueError(f"{name} must be {kind}, not {text!r}") from None
-    if isinstance(default, tuple):
-        return tuple(word.split())
-    return word
-
+from kasograph_web import i18n
+from kasograph_web.settings import DEFAULTS
+from kasograph_web.views import compare as compare_views
+from kasograph_web.views import dataset as dataset_views
+from kasograph_web.views import graphs as graph_views
+from kasograph_web.views import pages, vocabulary
+from kasograph_web.views import sparql as sparql_views
 
 #: Sent with every response. The pages use no inline script or style (JSON-LD data blocks are not
 #: scripts to CSP), no other origin, and are never framed.
