@@ -33,7 +33,6 @@ class GoalData:
         self.generation = generation  # its generation, or a remote store's catalogue version
         self.facts = FactCache()  # what pages link to, read once per version of the data
         self._homes: dict[str, object] = {}  # the home page's record by language, made once per version of the data
-        self.rendered: dict[tuple, str] = {}  # pages the same for every visitor (the home page), as the viewer rendered them
 
     @classmethod
     def from_directory(cls, directory: DocumentStore, base: str = DEFAULT_BASE) -> "GoalData":

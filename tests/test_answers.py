@@ -145,7 +145,7 @@ def test_the_server_warms_up_in_the_background(stored):
 
 
 def _pool(app):
-    from kasograph_web.views.sparql import pool
+    from kasograph_web.workers import pool
 
     with app.app_context():
         return pool()

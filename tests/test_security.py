@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from kasograph_web.app import SECURITY_HEADERS
+from kasograph_web.responses import SECURITY_HEADERS
 
 from .servers import kasograph_server
 

@@ -304,3 +304,26 @@ def format_text(diff: DocumentDiff, lang: str = "en") -> str:
                 for p in parties:
                     lines.append(f"      {sign} {p.name} ({w['kinds'].get(p.kind, p.kind)}, {w['roles'].get(p.role, p.role)})")
     return "\n".join(lines)
+
+
+_SERIES = """
+    SELECT ?doc ?creator ?year WHERE {
+      ?doc a foaf:Document ; dct:creator ?creator .
+      OPTIONAL { ?doc kg:targetPeriod ?year }
+    }"""
+
+
+def document_pairs(store: GoalStore) -> tuple[list[DocumentRef], list[tuple[DocumentRef, DocumentRef]]]:
+    """(documents by id, consecutive pairs): what can be compared. Documents of the same division follow
+    each other by target year; each pair is (earlier, later)."""
+    docs = documents(store)
+    by_iri = {d.iri: d for d in docs}
+    series: dict[str, list] = {}
+    for row in store.select(_SERIES):
+        if row["doc"] in by_iri:
+            series.setdefault(row["creator"], []).append((str(row["year"] or ""), by_iri[row["doc"]].id, by_iri[row["doc"]]))
+    pairs = []
+    for members in series.values():
+        members.sort()
+        pairs += [(a[2], b[2]) for a, b in zip(members, members[1:])]
+    return sorted(docs, key=lambda d: d.id), sorted(pairs, key=lambda p: (p[0].id, p[1].id))

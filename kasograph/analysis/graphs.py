@@ -185,3 +185,11 @@ def organisation_graph(store: GoalStore, base: str, lang: str = "fi") -> nx.DiGr
     for row in rows:
         graph.add_edge(row["parent"], row["child"], relation=row["relation"])
     return graph
+
+
+_THEMES = "SELECT DISTINCT ?theme WHERE { ?goal a kg:Goal ; kg:theme ?theme }"
+
+
+def goal_themes(store: GoalStore) -> list[str]:
+    """The themes that have goals (IRIs): what `responsibility_graph(theme=…)` can show."""
+    return [row["theme"].value for row in store.query(_THEMES)]

@@ -7,6 +7,7 @@ import networkx as nx
 from kasograph.analysis import analytics
 from kasograph.analysis.graphs import collaboration_graph, responsibility_graph
 from kasograph.store.engine import GoalStore
+from kasograph.vocabulary import status_names
 
 
 def analyses(store: GoalStore, base: str, lang: str = "fi", only: str | None = None,
@@ -26,3 +27,17 @@ def analyses(store: GoalStore, base: str, lang: str = "fi", only: str | None = N
         "communities": lambda: analytics.communities(collaboration),
     }
     return {name: compute() for name, compute in everything.items() if only in (None, name)}
+
+
+def goals_by_theme(responsibility: nx.DiGraph) -> list[tuple[str, str, dict[str, int]]]:
+    """(theme IRI, label, goals by status name) for each theme of a responsibility graph, by label; every
+    status of the vocabulary is counted, in its order (a goal without one under "")."""
+    themes = sorted(((n, d) for n, d in responsibility.nodes(data=True) if d["type"] == "theme"), key=lambda x: x[1]["label"])
+    rows = []
+    for theme, data in themes:
+        counts = {name: 0 for name in status_names()}
+        for goal in responsibility.successors(theme):
+            status = responsibility.nodes[goal].get("status", "")
+            counts[status] = counts.get(status, 0) + 1
+        rows.append((theme, data["label"], counts))
+    return rows

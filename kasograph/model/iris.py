@@ -118,3 +118,11 @@ def local_path(iri: str, base: str) -> str | None:
     if iri == SHAPES_IRI:
         return "shapes"
     return None
+
+
+def path_iri(path: str, base: str) -> str:
+    """The IRI a viewer path names, `local_path` the other way: `status/X` is the vocabulary's status X
+    (for a status the vocabulary has), anything else is under the base."""
+    if path.startswith("status/") and path[len("status/"):] in status_names():
+        return str(KG) + path[len("status/"):]
+    return base + path

@@ -1,1 +1,1 @@
-"""Linked open data: resource descriptions, dumps, and the dataset's VoID/DCAT description."""
+"""Linked open data: resource descriptions, dumps, the dataset's VoID/DCAT description, and the SPARQL service description."""

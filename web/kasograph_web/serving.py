@@ -261,84 +261,110 @@ def serve(make_app: Callable[[int], object], host: str, port: int, *, threads: i
         ready()
         run(app, limits, threads, host=host, port=port)
         return
-    sock = bind(host, port)
+    sock = bind(host, port)  # bound once, before fork: every process accepts on the same socket
     ready()
-    children: dict[int, tuple[int, float]] = {}  # pid → (index, started)
-    stopping = False
+    _Processes(make_app, sock, limits, threads, say).run(processes)
 
-    def start(index: int) -> None:
+
+class _Processes:
+    """The parent of several server processes: it starts them, starts again one that dies (unless it
+    could not start at all, or they keep dying at start), and stops them all together."""
+
+    def __init__(self, make_app: Callable[[int], object], sock: socket.socket, limits: Limits, threads: int,
+                 say: Callable[[str], None]) -> None:
+        self.make_app, self.sock, self.limits, self.threads, self.say = make_app, sock, limits, threads, say
+        self.children: dict[int, tuple[int, float]] = {}  # pid → (index, started)
+        self.stopping = False
+        self.quick_deaths = 0
+
+    def run(self, processes: int) -> None:
+        previous = {s: signal.signal(s, self.stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            for index in range(processes):
+                self.start(index)
+            self.say(f"{processes} processes ({', '.join(str(p) for p in self.children)})")
+            self.watch()
+        finally:
+            _reap(self.children)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            self.sock.close()
+
+    def start(self, index: int) -> None:
         pid = os.fork()
-        if pid == 0:  # the child: build the app, then serve until told to stop
-            code = 0
-            try:
-                signal.signal(signal.SIGTERM, _exit_on_signal)
-                signal.signal(signal.SIGINT, _exit_on_signal)
-                try:
-                    app = make_app(index)
-                except CannotStart:
-                    code = CANNOT_START
-                except Exception:  # noqa: BLE001 - any failure to build the app stops the server
-                    import traceback
+        if pid == 0:
+            _child(self.make_app, index, self.sock, self.limits, self.threads)  # never returns
+        self.children[pid] = (index, time.monotonic())
 
-                    traceback.print_exc()
-                    code = CANNOT_START
-                else:
-                    run(app, limits, threads, sockets=[sock])
-            except SystemExit as stop:
-                code = stop.code if isinstance(stop.code, int) else 0
-            finally:
-                import atexit
-
-                atexit._run_exitfuncs()  # the query workers this process started (os._exit skips atexit)
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        children[pid] = (index, time.monotonic())
-
-    def stop(signum, _frame) -> None:
-        nonlocal stopping
-        stopping = True
-        for pid in list(children):
+    def stop(self, signum, _frame) -> None:
+        self.stopping = True
+        for pid in list(self.children):
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
 
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
-    quick_deaths = 0
-    try:
-        for index in range(processes):
-            start(index)
-        say(f"{processes} processes ({', '.join(str(p) for p in children)})")
-        while children:
+    def watch(self) -> None:
+        """Until every process has ended: wait for one to end, and start another in its place."""
+        while self.children:
             try:
                 pid, status = os.wait()
             except ChildProcessError:
                 break
             except InterruptedError:
                 continue
-            if pid not in children:
-                continue  # not a server process (the app's own helpers are its children, not ours)
-            index, started = children.pop(pid)
-            if stopping:
-                continue
-            code = os.waitstatus_to_exitcode(status)
-            if code == CANNOT_START:
-                say("a server process could not start: stopping")
-                stop(signal.SIGTERM, None)
-                raise SystemExit(1)
-            quick_deaths = quick_deaths + 1 if time.monotonic() - started < QUICK_DEATH_S else 0
-            if quick_deaths >= MAX_QUICK_DEATHS:
-                say(f"server processes keep dying at start (last status {code}): stopping")
-                stop(signal.SIGTERM, None)
-                raise SystemExit(1)
-            say(f"server process {pid} ended with status {code}: starting another")
-            start(index)
+            if pid in self.children:  # not the app's own helpers, which are its children, not ours
+                self.ended(pid, os.waitstatus_to_exitcode(status))
+
+    def ended(self, pid: int, code: int) -> None:
+        index, started = self.children.pop(pid)
+        if self.stopping:
+            return
+        if code == CANNOT_START:
+            self.give_up("a server process could not start: stopping")
+        self.quick_deaths = self.quick_deaths + 1 if time.monotonic() - started < QUICK_DEATH_S else 0
+        if self.quick_deaths >= MAX_QUICK_DEATHS:
+            self.give_up(f"server processes keep dying at start (last status {code}): stopping")
+        self.say(f"server process {pid} ended with status {code}: starting another")
+        self.start(index)
+
+    def give_up(self, message: str) -> None:
+        self.say(message)
+        self.stop(signal.SIGTERM, None)
+        raise SystemExit(1)
+
+
+def _child(make_app: Callable[[int], object], index: int, sock: socket.socket, limits: Limits, threads: int) -> None:
+    """A forked server process: serve until told to stop, then exit with its status (never returns)."""
+    code = 0
+    try:
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        signal.signal(signal.SIGINT, _exit_on_signal)
+        code = _build_and_run(make_app, index, sock, limits, threads)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 0
     finally:
-        _reap(children)
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        sock.close()
+        import atexit
+
+        atexit._run_exitfuncs()  # the query workers this process started (os._exit skips atexit)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _build_and_run(make_app: Callable[[int], object], index: int, sock: socket.socket, limits: Limits, threads: int) -> int:
+    """Build the app and serve it; CANNOT_START if it cannot be built (starting it again would not help)."""
+    try:
+        app = make_app(index)
+    except CannotStart:
+        return CANNOT_START
+    except Exception:  # noqa: BLE001 - any failure to build the app stops the server
+        import traceback
+
+        traceback.print_exc()
+        return CANNOT_START
+    run(app, limits, threads, sockets=[sock])
+    return 0
 
 
 def _exit_on_signal(signum, _frame) -> None:

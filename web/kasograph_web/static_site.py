@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Flask
 
 from kasograph.publish.linked_data import DUMP_FORMATS, DUMP_NAME, RESOURCE_FORMATS, local_path
+from kasograph.vocabulary import status_names
 
 _LINK = re.compile(rb'(?:href|src)="([^"#?]*)(?:[?#][^"]*)?"')
 
@@ -45,7 +46,7 @@ def write_static_site(app: Flask, out: Path) -> Export:
             seeds.append(path)
             continue
         seeds += [f"{path}.html", f"{path}.en.html"] + [f"{path}.{f.name}" for f in RESOURCE_FORMATS]
-    for status in ("FullyAchieved", "PartiallyAchieved", "NotAchieved"):
+    for status in status_names():
         seeds += [f"status/{status}.html", f"status/{status}.en.html"]
 
     static = Path(app.static_folder)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, g, request
+from flask import Blueprint, Response, abort, current_app, g, request
+from rdflib import Graph
 
-from kasograph.goaldata import GoalData
-from kasograph.publish.linked_data import DUMP_BY_SUFFIX, DUMP_FORMATS, DUMP_NAME, dump, publication_description, serialize_graph
+from kasograph.publish.linked_data import (
+    DUMP_BY_SUFFIX,
+    DUMP_FORMATS,
+    DUMP_NAME,
+    dump,
+    publication_description,
+    serialize_graph,
+)
+from kasograph_web.context import goal_data
+from kasograph_web.documents import serve_page
+
+bp = Blueprint("dataset", __name__)
 
 
-def site_url() -> str:
-    return current_app.config["SITE_URL"] or request.host_url
-
-
-def download(name: str):
-    from kasograph_web.app import goal_data
-
+@bp.get("/download/<iri_path:name>")
+def download(name: str) -> Response:
     stem, _, ext = name.rpartition(".")
     if stem != DUMP_NAME or ext not in DUMP_BY_SUFFIX:
         abort(404)
@@ -23,19 +29,27 @@ def download(name: str):
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def description_graph(data: GoalData):
+@bp.get("/void<variant:as_>")
+def void_document(as_: str) -> Response:
+    return serve_page("void", as_, void_page, void_rdf)
+
+
+def site_url() -> str:
+    return current_app.config["SITE_URL"] or request.host_url
+
+
+def description_graph() -> Graph:
+    data = goal_data()
     endpoint = current_app.config["SPARQL_ENDPOINT_URL"]
     if endpoint is None:
         endpoint = site_url().rstrip("/") + "/sparql"
     return publication_description(data.store, data.base, site_url(), sparql_endpoint=endpoint or None)
 
 
-def void_page(data: GoalData):
-    graph = description_graph(data)
-    turtle = graph.serialize(format="turtle")
+def void_page() -> tuple[str, dict]:
+    turtle = description_graph().serialize(format="turtle")
     return "void.html", {"turtle": turtle, "dumps": DUMP_FORMATS, "dump_name": DUMP_NAME, "jsonld": None, "lang": g.lang}
 
 
-def void_rdf(data: GoalData, fmt):
-    return Response(serialize_graph(description_graph(data), fmt), mimetype=fmt.media_type,
-                    headers={"Vary": "Accept"})
+def void_rdf(fmt) -> Response:
+    return Response(serialize_graph(description_graph(), fmt), mimetype=fmt.media_type, headers={"Vary": "Accept"})

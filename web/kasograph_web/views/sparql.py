@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import atexit
 import json
-import threading
-from urllib.parse import urlencode
+import re
+from urllib.parse import unquote_to_bytes, urlencode
 
-from flask import Response, current_app, g, redirect, request
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from flask import Blueprint, Response, abort, current_app, g, redirect, request
 
 from kasograph.errors import InputError
 from kasograph.namespaces import sparql_prefixes
+from kasograph.publish.linked_data import BY_SUFFIX, serialize_graph
+from kasograph.publish.service_description import service_description
 from kasograph.query import saved
 from kasograph.query.sparql import (
     GRAPH_FORMATS,
     SELECT_FORMATS,
     QueryFailed,
-    QueryPool,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     QueryWorkerLost,
 )
+from kasograph.store.engine import bind_parameters
+from kasograph_web.context import goal_data, language
+from kasograph_web.documents import serve_page, split_variant
+from kasograph_web.workers import QueryBusy, run_query
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
+bp = Blueprint("sparql", __name__)
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": "Content-Type, Accept"}
 SELECT_TYPES = {media: name for name, (media, _) in SELECT_FORMATS.items()} | {"application/json": "json", "application/xml": "xml"}
@@ -38,67 +39,42 @@ EXAMPLE = """SELECT ?goal ?text ?status WHERE {
 } ORDER BY ?text"""
 
 
-def pool() -> QueryPool:
-    """The app's query workers (or the store's server), started on the first query: pages that never
-    query never pay for them."""
-    app = current_app
-    with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
-        if "kasograph_pool" not in app.extensions:
-            data, kept = app.extensions["kasograph"], app.config["SPARQL_ANSWERS_MIN_SECONDS"]
-            answers = data.answer_cache(min_seconds=kept, max_bytes=app.config["SPARQL_ANSWERS_MAX_BYTES"]) if kept is not None else None
-            workers = data.query_pool(workers=app.config["SPARQL_WORKERS"], timeout=app.config["SPARQL_TIMEOUT"],
-                                      max_result_bytes=app.config["SPARQL_MAX_RESULT_BYTES"], answers=answers,
-                                      allowed_services=tuple(app.config["SPARQL_SERVICE_ALLOWLIST"]))
-            atexit.register(workers.close)
-            app.extensions["kasograph_pool"] = workers
-            if app.config["SPARQL_WARM_UP"] and answers is not None:
-                from kasograph.query.answers import warm
-
-                threading.Thread(target=warm, args=(workers.run,), kwargs={"stop": workers.closed},
-                                 name="kasograph-warm-up", daemon=True).start()
-    return app.extensions["kasograph_pool"]
+#: The files of a saved question's answer: `questions/NAME.csv` …
+QUESTION_FILES = ("csv", "json", "tsv", "xml")
 
 
-def warm_up(app) -> None:
-    """Start the query workers in the background, which then answer the saved questions one after
-    another (kasograph.query.answers.warm): the first visitor of a question finds its answer kept."""
-
-    def start() -> None:
-        with app.app_context():
-            pool()
-
-    threading.Thread(target=start, name="kasograph-pool-start", daemon=True).start()
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    g.lang = language()
+    return endpoint()
 
 
-class QueryBusy(QueryTimeout):
-    """More queries are being answered or waiting than the server holds at once: HTTP 503, try again."""
+@bp.get("/query<variant:as_>")
+def query_document(as_: str) -> Response:
+    return serve_page("query", as_, query_page)
 
 
-#: How long a query waits for a place among the SPARQL_MAX_PENDING before it is turned away.
-PENDING_WAIT = 0.25
+@bp.get("/questions<variant:as_>")
+def questions_document(as_: str) -> Response:
+    return serve_page("questions", as_, questions_page)
 
 
-def run_query(query: str, **options):
-    """Run a query on the app's workers, holding one of its SPARQL_MAX_PENDING places meanwhile.
-
-    Each query being answered or waiting for a worker holds one of the web server's threads; the
-    places keep some threads free for pages, however many slow queries arrive at once."""
-    app = current_app
-    with app.extensions.setdefault("kasograph_pool_lock", threading.Lock()):
-        places = app.extensions.setdefault("kasograph_places", threading.BoundedSemaphore(max(1, app.config["SPARQL_MAX_PENDING"])))
-    if not places.acquire(timeout=PENDING_WAIT):
-        raise QueryBusy(f"the server is answering {app.config['SPARQL_MAX_PENDING']} queries already; try again in a moment")
-    try:
-        return pool().run(query, **options)
-    finally:
-        places.release()
+@bp.get("/questions/<iri_path:rest>")
+def question_document(rest: str) -> Response:
+    """A saved question's page (`questions/NAME.html`), or its answer as a file (`questions/NAME.csv`)."""
+    name, dot, ext = rest.rpartition(".")
+    if dot and ext in QUESTION_FILES and name in saved.catalogue():
+        return question_results(name, ext)
+    stem, variant = split_variant(f"questions/{rest}")
+    name = stem[len("questions/"):]
+    if name not in saved.catalogue():
+        abort(404)
+    return serve_page(stem, variant, lambda: question_page(name))
 
 
 def _strict_utf8() -> bool:
     """Whether the query string and a form or query body are UTF-8 (Werkzeug would quietly put U+FFFD
     in place of the bytes that are not, and run a query nobody wrote)."""
-    from urllib.parse import unquote_to_bytes
-
     raw = [unquote_to_bytes(request.query_string.replace(b"+", b" "))]
     content_type = (request.mimetype or "").lower()
     if request.method == "POST" and content_type in ("application/x-www-form-urlencoded", "application/sparql-query"):
@@ -114,8 +90,6 @@ def _strict_utf8() -> bool:
 
 def _filename(name: str) -> str:
     """A download name safe to put in a header: letters, digits, dot, dash and underscore."""
-    import re
-
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "results"
     return safe[:100]
 
@@ -138,7 +112,7 @@ def _formats() -> tuple[str, str]:
     return select, graph
 
 
-def endpoint():
+def endpoint() -> Response:
     """GET ?query=, POST form-encoded, POST application/sparql-query; updates are refused with 403."""
     if request.method == "OPTIONS":
         return Response(status=204, headers=CORS)
@@ -194,52 +168,19 @@ def endpoint():
     return Response(body, mimetype=answer.media_type, headers=headers)
 
 
-def service_description_or_page():
+def service_description_or_page() -> Response:
     graph_type = request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES])
     if graph_type in GRAPH_TYPES:
-        from kasograph.publish.linked_data import BY_SUFFIX, serialize_graph
-
         fmt = BY_SUFFIX[GRAPH_TYPES[graph_type]]
-        return Response(serialize_graph(service_description(request.base_url), fmt), mimetype=fmt.media_type,
+        return Response(serialize_graph(service_description(goal_data().store, request.base_url), fmt), mimetype=fmt.media_type,
                         headers={**CORS, "Vary": "Accept"})
     return redirect("query.html" if g.lang == "fi" else "query.en.html", code=303)
-
-
-def service_description(endpoint_url: str) -> Graph:
-    """A SPARQL 1.1 Service Description of this endpoint."""
-    from kasograph.store.engine import GoalStore
-
-    sd = lambda name: URIRef(SD + name)  # noqa: E731
-    graph = Graph()
-    graph.bind("sd", SD)
-    service = URIRef(endpoint_url)
-    graph.add((service, RDF.type, sd("Service")))
-    graph.add((service, sd("endpoint"), service))
-    graph.add((service, sd("supportedLanguage"), sd("SPARQL11Query")))
-    graph.add((service, sd("feature"), sd("UnionDefaultGraph")))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
-        graph.add((service, sd("resultFormat"), URIRef(FORMATS_NS + name)))
-    dataset = BNode()
-    graph.add((service, sd("defaultDataset"), dataset))
-    graph.add((dataset, RDF.type, sd("Dataset")))
-    default = BNode()
-    graph.add((dataset, sd("defaultGraph"), default))
-    graph.add((default, RDF.type, sd("Graph")))
-    store: GoalStore = current_app.extensions["kasograph"].store
-    for name in sorted(store.graphs()):
-        named = BNode()
-        graph.add((dataset, sd("namedGraph"), named))
-        graph.add((named, sd("name"), URIRef(name)))
-    graph.add((service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
-               Literal("Read-only. Without GRAPH, a query sees the union of all named graphs.", lang="en")))
-    return graph
 
 
 # The query page and the saved questions -----------------------------------------------------------
 def run_for_page(query: str) -> dict:
     """Run a query for an HTML page: rows (capped), labels for IRIs, or the error to show beside the kept query."""
-    data = current_app.extensions["kasograph"]
+    data = goal_data()
     limit = current_app.config["SPARQL_HTML_ROW_LIMIT"]
     result = {"columns": [], "rows": [], "boolean": None, "graph": None, "error": None, "truncated": False, "seconds": None}
     try:
@@ -274,7 +215,7 @@ def _cell(term: dict | None, labels) -> dict:
     return {"text": term["value"], "lang": term.get("xml:lang", "")}
 
 
-def query_page():
+def query_page() -> tuple[str, dict]:
     query = request.args.get("query")
     # An empty or blank query (the form sent with the editor cleared) is not run: no answer, no downloads.
     ran = bool(query and query.strip())
@@ -296,15 +237,13 @@ def _download_links(query: str) -> list[tuple[str, str]]:
     return links
 
 
-def questions_page():
+def questions_page() -> tuple[str, dict]:
     return "questions.html", {"questions": list(saved.catalogue().values()), "jsonld": None}
 
 
-def question_page(name: str):
+def question_page(name: str) -> tuple[str, dict]:
     question = saved.get(name)
     values = {p.name: request.args.get(p.name, p.default) for p in question.parameters}
-    from kasograph.store.engine import bind_parameters
-
     bound = bind_parameters(question.sparql, values) if values else question.sparql
     params = urlencode(values)
     downloads = [(fmt, f"{name.rsplit('/', 1)[-1]}.{fmt}" + (f"?{params}" if params else "")) for fmt in ("csv", "json", "tsv", "xml")]
@@ -312,15 +251,13 @@ def question_page(name: str):
                              "downloads": downloads, "jsonld": None}
 
 
-def question_results(name: str, fmt: str):
+def question_results(name: str, fmt: str) -> Response:
     """A saved question's answer as a file (`questions/NAME.csv?param=…`): a stable URL for Excel and Power BI."""
     try:
         question = saved.get(name)
         values = question.bind({k: v for k, v in request.args.items() if k != "bom"})
     except InputError as error:
         return _text(404 if "no saved question" in str(error) else 400, str(error))
-    from kasograph.store.engine import bind_parameters
-
     query = bind_parameters(question.sparql, values) if values else question.sparql
     try:
         # A saved question is ours, not a stranger's query: its whole answer is what Excel or Power BI asks for,

@@ -1,0 +1,168 @@
+"""What a view needs besides its own page: the data being served (following imports), the language
+of the answer, links relative to the page being rendered, and the pages rendered once per state of
+the data.
+
+Links are relative so that the very same HTML works live and as a static site on any web host.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, g, request
+from markupsafe import Markup, escape
+
+from kasograph.goaldata import GoalData
+from kasograph.model.iris import path_iri
+from kasograph.publish.linked_data import local_path
+from kasograph_web import i18n, workers
+
+
+# The data ------------------------------------------------------------------------------------------
+def goal_data() -> GoalData:
+    """The data the app serves now."""
+    return current_app.extensions["kasograph"]
+
+
+def iri_of(path: str) -> str:
+    """The IRI a viewer path names ("goal/x", "status/FullyAchieved")."""
+    return path_iri(path, goal_data().base)
+
+
+def follow_imports(app: Flask) -> None:
+    """Serve a generation an import published since the last request (a file read; nothing when the
+    data did not come from a store directory)."""
+    if app.extensions["kasograph"].is_current():
+        return
+    with workers.pool_lock(app):  # one request swaps the data and its workers; the others wait for it
+        data = app.extensions["kasograph"]
+        newer = data.fresh()
+        if newer is data:  # another request got here first
+            return
+        app.extensions["kasograph"] = newer
+        old = app.extensions.pop("kasograph_pool", None)
+    workers.retire(app, old)
+
+
+class RenderedPages:
+    """Answers that are the same for every visitor (the home page, the search index), made once per
+    state of the data. An import replaces the GoalData the app serves, and with it what was made here."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._data: GoalData | None = None
+        self._made: dict[tuple, str] = {}
+
+    def get(self, key: tuple, make: Callable[[], str]) -> str:
+        data = goal_data()
+        with self._lock:
+            if self._data is not data:
+                self._data, self._made = data, {}
+            made = self._made
+        if key not in made:  # made outside the lock: two first visitors may both make it, as before
+            made[key] = make()
+        return made[key]
+
+
+def rendered(key: tuple, make: Callable[[], str]) -> str:
+    """`make()`'s answer for `key`, made once per state of the data."""
+    return current_app.extensions["kasograph_rendered"].get(key, make)
+
+
+# The language --------------------------------------------------------------------------------------
+def language(explicit: str | None = None) -> str:
+    """The answer's language: an explicit choice (a page's suffix), else ?lang=, else Accept-Language."""
+    return i18n.choose_language(explicit or request.args.get("lang"), request.accept_languages)
+
+
+def text(key: str) -> str:
+    """An interface text in the page's language."""
+    return i18n.TEXTS[g.lang].get(key, key)
+
+
+# Links, relative to the page being rendered -----------------------------------------------------------
+def relative(target: str) -> str:
+    """A site path ("goal/x.html") as a link from the page being rendered."""
+    start = getattr(g, "request_dir", "") or "."
+    folder, _, name = (target or "index.html").rpartition("/")
+    up = _relative_folder(folder or ".", start)
+    return name if up == "." else f"{up}/{name}"
+
+
+def _relative_folder(folder: str, start: str) -> str:
+    """posixpath.relpath for the viewer's own paths (relative, normalised, no '..'): a page has dozens of
+    links, and relpath, which makes both paths absolute first, costs 20 µs a link."""
+    if folder == start:
+        return "."
+    to = [] if folder == "." else folder.split("/")
+    here = [] if start == "." else start.split("/")
+    common = 0
+    while common < min(len(to), len(here)) and to[common] == here[common]:
+        common += 1
+    parts = [".."] * (len(here) - common) + to[common:]
+    return "/".join(parts) or "."
+
+
+def href(path: str, lang: str | None = None, **params) -> str:
+    """The relative URL of a page in the current (or given) language."""
+    lang = lang or g.lang
+    suffix = ".en.html" if lang == "en" else ".html"
+    url = relative((path or "index") + suffix)
+    if params:
+        url += "?" + urlencode(params)
+    return url
+
+
+def variant_href(suffix: str) -> str:
+    """The current page as another document (".ttl", ".en.html", …)."""
+    return relative(g.page_path + suffix)
+
+
+def static_href(name: str) -> str:
+    return relative(f"static/{name}")
+
+
+def link_to(iri: str) -> str | None:
+    """The page of an IRI, or None when the viewer does not serve it (an external IRI)."""
+    path = local_path(iri, goal_data().base)
+    if path is None:
+        return None
+    if path.startswith("def#"):
+        return href("def") + "#" + path[4:]
+    if path in goal_data().source_texts_paths():
+        return relative(path)
+    return href(path)
+
+
+def show(text) -> Markup:
+    """A text with its language marked; English data texts carry a 'translation' note."""
+    lang = getattr(text, "lang", "")
+    value = escape(getattr(text, "value", text))
+    if not lang:
+        return Markup(f"{value}")
+    if lang == "en":
+        note = escape(i18n.TEXTS[g.lang]["translated"])
+        return Markup(f'<span lang="en" class="translated" title="{note}">{value}</span>')
+    return Markup(f'<span lang="{escape(lang)}">{value}</span>')
+
+
+def link(item) -> Markup:
+    """An item's label, linked to its page when the viewer has one."""
+    url = link_to(item.iri)
+    label = show(item.label)
+    return Markup(f'<a href="{escape(url)}">{label}</a>') if url else label
+
+
+def status_badge(status) -> Markup:
+    """A status as a coloured badge linked to the page of all goals with it; nothing without a status."""
+    if not status:
+        return Markup("")
+    name = escape(status.iri.rsplit("#", 1)[-1])
+    return Markup(f'<a class="status status-{name}" href="{escape(link_to(status.iri))}">{show(status.label)}</a>')
+
+
+#: What the templates call (a page has hundreds of links: Python functions, not Jinja macros).
+TEMPLATE_GLOBALS = {"t": text, "href": href, "link_to": link_to, "static_href": static_href, "file_href": relative,
+                    "variant_href": variant_href, "show": show, "link": link, "status_badge": status_badge}

@@ -1,0 +1,113 @@
+"""What every answer has in common: the security headers, entity tags (and 304), and the error pages.
+
+Every response — pages, RDF, downloads, static files, SPARQL answers, errors — carries
+SECURITY_HEADERS (SECURITY.md, *Headers and pages*); an error never shows the server's internals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, Response, g, render_template, request
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+
+from kasograph.publish.linked_data import RESOURCE_FORMATS
+from kasograph.version import __version__
+from kasograph_web import i18n
+from kasograph_web.context import follow_imports, goal_data, language
+
+#: Sent with every response. The pages use no inline script or style (JSON-LD data blocks are not
+#: scripts to CSP), no other origin, and are never framed.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+ERROR_TEXTS = {
+    "fi": ("Palvelussa tapahtui virhe", "Sivua ei voitu näyttää. Virhe on kirjattu palvelimen lokiin; yritä myöhemmin uudelleen."),
+    "en": ("Something went wrong", "The page could not be shown. The error has been logged on the server; please try again later."),
+}
+
+
+def install(app: Flask) -> None:
+    """Register the hooks and error handlers every answer of `app` goes through."""
+    app.before_request(lambda: _before(app))
+    app.after_request(_headers)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(406, _not_acceptable)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(500, _server_error)
+
+
+def _before(app: Flask) -> Response | None:
+    """Defaults for pages that do not choose (error pages), the newest data, and 304 when the visitor
+    has this very answer already: then nothing is rendered."""
+    g.lang = i18n.DEFAULT
+    g.page_path = "index"
+    follow_imports(app)
+    g.etag = etag()
+    if g.etag and g.etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{g.etag}"', "Vary": "Accept, Accept-Language"})
+    return None
+
+
+def etag() -> str | None:
+    """An entity tag for a GET of the viewer: what it answers depends only on the data's version, this
+    kasograph, the address and the headers that negotiate it. None where that is not so (the SPARQL
+    endpoint's time limits, data that has no version)."""
+    version = goal_data().version
+    if request.method not in ("GET", "HEAD") or version is None or request.path.startswith("/sparql"):
+        return None
+    parts = [version, __version__, request.full_path, request.headers.get("Accept", ""), request.headers.get("Accept-Language", "")]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if getattr(g, "etag", None) and response.status_code == 200 and "ETag" not in response.headers:
+        response.headers["ETag"] = f'"{g.etag}"'
+        response.headers.setdefault("Cache-Control", "no-cache")  # keep it, but ask again: an import changes it
+    return response
+
+
+def error_page(title: str, text: str) -> str:
+    """The error template; plain HTML if even that cannot be rendered (the failure may be in it)."""
+    try:
+        return render_template("error.html", title=title, text=text)
+    except Exception:  # noqa: BLE001 - an error page must always be given
+        return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(text)}</p>"
+
+
+def _not_found(_) -> tuple[str, int]:
+    return render_template("error.html", title=i18n.TEXTS[g.lang]["not_found"], text=i18n.TEXTS[g.lang]["not_found_text"]), 404
+
+
+def _not_acceptable(_) -> Response:
+    offered = ", ".join(["text/html", *[f.media_type for f in RESOURCE_FORMATS]])
+    return Response(f"406 Not Acceptable: this resource is available as {offered}.\n", 406, mimetype="text/plain")
+
+
+def _http_error(error: HTTPException):
+    """400, 405, 413 …: a short page with the reason, never the server's internals."""
+    if error.code in (404, 406) or error.code is None or error.code < 400:
+        return error
+    response = error.get_response()
+    response.set_data(error_page(f"{error.code} {error.name}", error.description or ""))
+    response.mimetype = "text/html"
+    return response
+
+
+def _server_error(_) -> tuple[str, int]:
+    """Anything a view raised (Flask has logged it with its traceback): a friendly page, and no
+    traceback unless the app runs in debug mode (then Werkzeug's debugger answers instead)."""
+    try:
+        g.lang = language()
+    except Exception:  # noqa: BLE001 - the request itself may be what failed
+        g.lang = i18n.DEFAULT
+    title, text = ERROR_TEXTS.get(g.lang, ERROR_TEXTS["en"])
+    return error_page(title, text), 500
