@@ -10,13 +10,15 @@ from pathlib import Path
 import click
 import pyoxigraph
 
+from kasograph import formats
 from kasograph.errors import InputError, Problem
+from kasograph.files import write_atomically
 from kasograph.goaldata import GoalData
 from kasograph.model.sources import load_dataset
 from kasograph.namespaces import DEFAULT_BASE
 from kasograph.output import compact, table
-from kasograph.publish.dumps import DUMP_FORMATS, format_for, serialize_dataset, write_atomically
-from kasograph.store.engine import GRAPH_FORMATS, RESULT_FORMATS, GoalStore, to_python
+from kasograph.publish.dumps import dump
+from kasograph.store.engine import GoalStore, quads_of, to_python
 from kasograph.store.interface import DocumentStore, open_store
 
 SOURCE_HELP = ("A document folder, a goal table (.csv) or an RDF file; when left out, the store "
@@ -49,6 +51,12 @@ class Context:
         return self.goal_data(source).store
 
 
+def _file_format(path: Path) -> str:
+    """The format a file's suffix names, of those `build` and `export` write (TriG otherwise)."""
+    found = formats.for_file(path)
+    return found.name if found is not None and found.name in formats.FILES else "trig"
+
+
 def _fail(error: InputError) -> None:
     for problem in error.problems:
         click.echo(f"error: {problem}", err=True)
@@ -72,7 +80,7 @@ def main(ctx: click.Context, base: str, store: str | None) -> None:
 @main.command()
 @click.argument("source", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write [default: kasograph.trig].")
-@click.option("--format", "fmt", type=click.Choice(sorted(DUMP_FORMATS)), help="Serialisation [default: from the file suffix].")
+@click.option("--format", "fmt", type=click.Choice(sorted(formats.FILES)), help="Serialisation [default: from the file suffix].")
 @click.option("--no-vocabulary", is_flag=True, help="Leave the vocabulary graph out.")
 @click.option("--no-validate", is_flag=True, help="Write even if the graph breaks the shapes.")
 @click.pass_obj
@@ -89,14 +97,14 @@ def build(obj: Context, source: Path | None, output: Path | None, fmt: str | Non
     except InputError as error:
         _fail(error)
     output = output or Path("kasograph.trig")
-    fmt = fmt or format_for(output)
+    fmt = fmt or _file_format(output)
     if not no_validate:
         report = validate_dataset(dataset)
         if not report.conforms:
             click.echo(report.text(), err=True)
             click.echo(f"error: nothing written to {output}", err=True)
             sys.exit(1)
-    write_atomically(output, serialize_dataset(dataset, fmt))
+    write_atomically(output, dump(quads_of(dataset), formats.FILES[fmt], stable=True))
     quads = len(dataset)
     click.echo(f"wrote {quads} triples in {sum(1 for g in dataset.graphs() if len(g))} graph(s) to {output} "
                f"({fmt}, {time.perf_counter() - started:.2f} s)", err=True)
@@ -143,7 +151,7 @@ def validate(obj: Context, source: Path | None, lang: str, fmt: str, engine: str
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A saved question's parameter; repeatable.")
 @click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]),
+              type=click.Choice(["table", *formats.RESULTS, *formats.GRAPHS]),
               help="table/csv/tsv/json/xml for SELECT and ASK; ttl/nt/jsonld/rdf for CONSTRUCT and DESCRIBE.")
 @click.option("--full", is_flag=True, help="Do not shorten long cells in the table.")
 @click.pass_obj
@@ -182,15 +190,15 @@ def query(obj: Context, sparql: str | None, query_file, saved: str | None, param
         click.echo(f"error: the query is not valid SPARQL: {error}", err=True)
         sys.exit(1)
     if isinstance(results, pyoxigraph.QueryBoolean):
-        if fmt in RESULT_FORMATS:
-            click.echo(results.serialize(format=RESULT_FORMATS[fmt]), nl=False)
+        if fmt in formats.RESULTS:
+            click.echo(results.serialize(format=formats.RESULTS[fmt].engine), nl=False)
         else:
             click.echo("true" if bool(results) else "false")
     elif isinstance(results, pyoxigraph.QueryTriples):
-        graph_format = GRAPH_FORMATS.get(fmt, pyoxigraph.RdfFormat.TURTLE)
+        graph_format = formats.GRAPHS.get(fmt, formats.RDF["ttl"]).engine
         click.echo(results.serialize(format=graph_format) or b"", nl=False)
-    elif fmt in RESULT_FORMATS:
-        click.echo(results.serialize(format=RESULT_FORMATS[fmt]), nl=False)
+    elif fmt in formats.RESULTS:
+        click.echo(results.serialize(format=formats.RESULTS[fmt].engine), nl=False)
     elif fmt == "table":
         columns = [v.value for v in results.variables]
         rows = [[_cell(row[c], obj.base) for c in columns] for row in results]
@@ -249,7 +257,7 @@ def stats(obj: Context, data: Path | None, lang: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(DUMP_FORMATS)), default="trig", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(sorted(formats.FILES)), default="trig", show_default=True,
               help="ttl and nt merge the graphs; trig, nq and jsonld keep one named graph per document.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write [default: standard output].")
 @click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
@@ -261,7 +269,7 @@ def export(obj: Context, fmt: str, output: Path | None, data: Path | None, no_vo
         dataset = obj.dataset(data, vocabulary=not no_vocabulary)
     except InputError as error:
         _fail(error)
-    payload = serialize_dataset(dataset, fmt)
+    payload = dump(quads_of(dataset), formats.FILES[fmt], stable=True)
     if output is None:
         click.echo(payload, nl=False)
     else:
@@ -494,33 +502,49 @@ def import_(obj: Context, sources: tuple[Path, ...], metadata: Path | None, doc_
     are imported as one: if any fails, nothing is stored. Importing a document
     that is already stored (same id) replaces it.
     """
-    from kasograph.store.importer import ImportFailed, ValidationFailed, document_sources, import_document, import_documents
+    from kasograph.store.importer import document_sources
 
+    paths = document_sources(sources)
+    options = _import_options(len(paths), metadata, columns, sheet,
+                              {"document": {"id": doc_id, "title": title, "year": year, "source_url": source_url},
+                               "organisation": {"city": city, "division": division, "division_abbreviation": abbreviation},
+                               "dataset": {"license": licence, "rights": rights, "publisher": publisher}})
+    try:
+        directory = obj.directory
+    except InputError as error:
+        _fail(error)
+    progress = _ImportProgress(not quiet and sys.stderr.isatty())
+    if len(paths) > 1:
+        _import_many(obj, paths, directory, progress, jobs=jobs, engine=engine, **options)
+    else:
+        _import_one(obj, paths[0], directory, progress, engine=engine, **options)
+
+
+def _import_options(documents: int, metadata: Path | None, columns: tuple[str, ...], sheet: str | None, given: dict) -> dict:
+    """The reading options of `kasograph import` (kasograph.source.table.read_document's)."""
     mapping = {}
     for column in columns:
         header, equals, field = column.rpartition("=")
         if not equals or not header:
             raise click.UsageError(f"--column takes HEADER=FIELD, not {column!r}")
         mapping[header] = field.strip() or None
-    given = {"document": {"id": doc_id, "title": title, "year": year, "source_url": source_url},
-             "organisation": {"city": city, "division": division, "division_abbreviation": abbreviation},
-             "dataset": {"license": licence, "rights": rights, "publisher": publisher}}
     named = any(v for section in given.values() for v in section.values())
-    paths = document_sources(sources)
-    if len(paths) > 1 and (named or metadata):
-        raise click.UsageError(f"{len(paths)} documents are given: --metadata and the options that describe a "
+    if documents > 1 and (named or metadata):
+        raise click.UsageError(f"{documents} documents are given: --metadata and the options that describe a "
                                "document (--id, --title, --year, …) apply to one document only")
-    options = {"metadata": given if named else None, "sheet": sheet, "mapping": mapping or None, "sidecar": metadata}
+    return {"metadata": given if named else None, "sheet": sheet, "mapping": mapping or None, "sidecar": metadata}
 
-    try:
-        directory = obj.directory
-    except InputError as error:
-        _fail(error)
-    steps = ("reading", "building", "validating", "storing")
-    show = not quiet and sys.stderr.isatty()
 
-    def progress(step: str) -> None:
-        if not show:
+class _ImportProgress:
+    """A progress bar on a terminal's standard error (nothing when it is not a terminal, or with --quiet)."""
+
+    STEPS = ("reading", "building", "validating", "storing")
+
+    def __init__(self, show: bool):
+        self.show = show
+
+    def __call__(self, step: str) -> None:
+        if not self.show:
             return
         if step.startswith("prepared "):
             done, total = map(int, step.split()[1].split("/"))
@@ -529,56 +553,69 @@ def import_(obj: Context, sources: tuple[Path, ...], metadata: Path | None, doc_
             filled = round(20 * done / total)
             click.echo(f"\r[{'#' * filled}{'-' * (20 - filled)}] {done}/{total} read, built and validated", err=True, nl=False)
             return
-        done = steps.index(step) if step in steps else 0
-        bar = "#" * (done * 5) + "-" * ((len(steps) - done) * 5)
+        done = self.STEPS.index(step) if step in self.STEPS else 0
+        bar = "#" * (done * 5) + "-" * ((len(self.STEPS) - done) * 5)
         click.echo(f"\r[{bar}] {step}…{' ' * 24}", err=True, nl=False)
 
-    def clear() -> None:
-        if show:
+    def clear(self) -> None:
+        if self.show:
             click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
 
-    if len(paths) > 1:
-        try:
-            batch = import_documents(paths, directory, obj.base, jobs=jobs, progress=progress, engine=engine, **options)
-        except ImportFailed as failed:
-            clear()
-            for failure in failed.failures:
-                if failure.error is not None:
-                    for problem in failure.error.problems:
-                        click.echo(f"error: {problem}", err=True)
-                else:
-                    click.echo(f"{failure.source}:", err=True)
-                    click.echo(failure.report.text(), err=True)
-            click.echo(f"error: {len(failed.failures)} of {failed.total} documents failed; nothing was stored in "
-                       f"{directory.path}", err=True)
-            sys.exit(1)
-        clear()
-        for source, warning in batch.warnings:
-            text = warning.text() if hasattr(warning, "text") else f"{source}: {warning.message()} ({compact(warning.focus_node, obj.base)})"
-            click.echo(f"warning: {text}", err=True)
-        new = len(batch.documents) - len(batch.replaced)
-        click.echo(f"imported {len(batch.documents)} documents ({new} new, {len(batch.replaced)} replaced): "
-                   f"{batch.triples:,} triples in {batch.seconds:.1f} s ({batch.triples / batch.seconds:,.0f} triples/s) "
-                   f"into {directory.path}", err=True)
-        return
-    source = paths[0]
+
+def _import_many(obj: Context, paths: list[Path], directory, progress: _ImportProgress, **options) -> None:
+    from kasograph.store.importer import ImportFailed, import_documents
+
     try:
-        result = import_document(source, directory, obj.base, progress=progress, engine=engine, **options)
+        batch = import_documents(paths, directory, obj.base, progress=progress, **options)
+    except ImportFailed as failed:
+        progress.clear()
+        for failure in failed.failures:
+            if failure.error is not None:
+                for problem in failure.error.problems:
+                    click.echo(f"error: {problem}", err=True)
+            else:
+                click.echo(f"{failure.source}:", err=True)
+                click.echo(failure.report.text(), err=True)
+        click.echo(f"error: {len(failed.failures)} of {failed.total} documents failed; nothing was stored in "
+                   f"{directory.path}", err=True)
+        sys.exit(1)
+    progress.clear()
+    for source, warning in batch.warnings:
+        _warn(warning, obj.base, source)
+    new = len(batch.documents) - len(batch.replaced)
+    click.echo(f"imported {len(batch.documents)} documents ({new} new, {len(batch.replaced)} replaced): "
+               f"{batch.triples:,} triples in {batch.seconds:.1f} s ({batch.triples / batch.seconds:,.0f} triples/s) "
+               f"into {directory.path}", err=True)
+
+
+def _import_one(obj: Context, source: Path, directory, progress: _ImportProgress, **options) -> None:
+    from kasograph.store.importer import ValidationFailed, import_document
+
+    try:
+        result = import_document(source, directory, obj.base, progress=progress, **options)
     except InputError as error:
-        clear()
+        progress.clear()
         _fail(error)
     except ValidationFailed as failure:
-        clear()
+        progress.clear()
         click.echo(failure.report.text(), err=True)
         click.echo(f"error: {source} breaks the shapes; nothing was stored in {directory.path}", err=True)
         sys.exit(1)
-    clear()
+    progress.clear()
     for warning in result.warnings:
-        text = warning.text() if hasattr(warning, "text") else f"{warning.message()} ({compact(warning.focus_node, obj.base)})"
-        click.echo(f"warning: {text}", err=True)
+        _warn(warning, obj.base)
     stored = result.document
     click.echo(f"{'replaced' if result.replaced else 'imported'} {stored.id} ({stored.title}, {stored.year}): "
                f"{stored.triples} triples in {result.seconds:.2f} s into {directory.path}", err=True)
+
+
+def _warn(warning, base: str, source: str | None = None) -> None:
+    """A Problem of a table, or a Finding of the shapes (which names its focus node), as one warning line."""
+    if hasattr(warning, "text"):
+        text = warning.text()
+    else:
+        text = f"{source + ': ' if source else ''}{warning.message()} ({compact(warning.focus_node, base)})"
+    click.echo(f"warning: {text}", err=True)
 
 
 @main.command()

@@ -119,7 +119,7 @@ class GoalData:
 
     @cached_property
     def _source_texts_paths(self) -> frozenset[str]:
-        from kasograph.publish.linked_data import local_path
+        from kasograph.model.iris import local_path
 
         return frozenset(local_path(iri, self.base) for iri in self.source_texts)
 

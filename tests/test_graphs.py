@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import networkx as nx
 import pytest
+from kasograph_web import pictures
 
 from kasograph.analysis import analytics
 from kasograph.analysis.exports import export
@@ -29,7 +30,6 @@ from kasograph.analysis.graphs import collaboration_graph, ego_graph, organisati
 from kasograph.analysis.report import analyses
 from kasograph.cli import main
 from kasograph.namespaces import DEFAULT_BASE
-from kasograph_web import pictures
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 GOAL = DEFAULT_BASE + "goal/vantaa-kaso-2021/"
@@ -517,11 +517,12 @@ def test_download_links_of_graph_pages_work(client):
 # A generated store of 500 goals ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def big_client():
+    from kasograph_web import create_app
+
     from kasograph.goaldata import GoalData
     from kasograph.model.build import build_dataset
     from kasograph.model.sources import bundled_documents
     from kasograph.store.engine import GoalStore
-    from kasograph_web import create_app
 
     original = bundled_documents()[0]
     documents = []

@@ -10,8 +10,12 @@ import pytest
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
+from kasograph.formats import DUMPS, GRAPHS
+from kasograph.model.iris import local_path
 from kasograph.namespaces import DEFAULT_BASE, VOCABULARY_GRAPH
-from kasograph.publish.linked_data import DUMP_FORMATS, RESOURCE_FORMATS, local_path
+
+RESOURCE_FORMATS = list(GRAPHS.values())
+DUMP_FORMATS = list(DUMPS.values())
 
 RDFLIB = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml", "trig": "trig", "nq": "nquads"}
 GOAL = "goal/vantaa-kaso-2021/mielenterveysosaaminen"

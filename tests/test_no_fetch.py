@@ -107,8 +107,9 @@ def refused_cleanly(result, file: Path | None, reason: str | None) -> None:
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_a_file_that_would_fetch_is_refused_everywhere(runner, tmp_path, listener, name):
     """By every command that reads RDF, and by the Python API (kasograph.open, the viewer's create_app, …)."""
-    from kasograph.model.sources import load_dataset
     from kasograph_web import create_app
+
+    from kasograph.model.sources import load_dataset
 
     file = hostile(tmp_path, name, listener.url)
     reason = REFUSED[name][1]

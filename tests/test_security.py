@@ -12,7 +12,6 @@ import time
 import urllib.parse
 
 import pytest
-
 from kasograph_web.responses import SECURITY_HEADERS
 
 from .servers import kasograph_server

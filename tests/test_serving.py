@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from kasograph_web.serving import default_processes
 
 from .servers import free_port, wait_for_kasograph

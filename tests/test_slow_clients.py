@@ -16,9 +16,9 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from kasograph_web.serving import Limits, default_processes
 
 from kasograph.cli import main
-from kasograph_web.serving import Limits, default_processes
 
 from .servers import kasograph_server
 

@@ -171,7 +171,8 @@ def test_a_triple_in_two_documents_is_one_triple_of_the_union():
     """Oxigraph's own union repeats a triple per graph; kasograph's default graph is a set."""
     from rdflib import Dataset, Literal, URIRef
 
-    from kasograph.publish.linked_data import DUMP_BY_SUFFIX, dump
+    from kasograph.formats import DUMPS
+    from kasograph.publish.dumps import dump
     from kasograph.store.engine import GoalStore
 
     dataset = Dataset()
@@ -182,8 +183,8 @@ def test_a_triple_in_two_documents_is_one_triple_of_the_union():
     assert store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": 1}]
     assert store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == [{"n": 2}]
     assert len(store) == 2
-    assert dump(store, DUMP_BY_SUFFIX["nq"]).decode().count("\n") == 2  # the union is not published as a third graph
-    assert dump(store, DUMP_BY_SUFFIX["ttl"]).decode().count("foaf:name") == 1
+    assert dump(store, DUMPS["nq"]).decode().count("\n") == 2  # the union is not published as a third graph
+    assert dump(store, DUMPS["ttl"]).decode().count("foaf:name") == 1
     # queries that name no graph run on the union alone; those that do, on the whole store
     assert store.engine_for("SELECT * WHERE { ?s ex:graph ?o FILTER (?o != 'GRAPH') } # GRAPH") is store.union
     assert store.engine_for("SELECT * WHERE { graph ?g { ?s ?p ?o } }") is store.store

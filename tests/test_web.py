@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from kasograph.model.iris import local_path
 from kasograph.namespaces import DEFAULT_BASE
-from kasograph.publish.linked_data import local_path
 
 GOAL = "goal/vantaa-kaso-2021/mielenterveysosaaminen"
 
@@ -182,11 +182,12 @@ def test_home_of_a_large_store_counts_instead_of_listing(monkeypatch):
     past HOME_DOCUMENTS documents it counts them by place: a country's home page would weigh megabytes."""
     from pathlib import Path
 
+    from kasograph_web import create_app
+
     from kasograph.goaldata import GoalData
     from kasograph.model.sources import bundled_documents
     from kasograph.query import explore
     from kasograph.source.table import read_document
-    from kasograph_web import create_app
 
     monkeypatch.setattr(explore, "HOME_GOALS", 5)
     monkeypatch.setattr(explore, "HOME_DOCUMENTS", 1)
@@ -265,9 +266,10 @@ def test_pages_carry_an_entity_tag_and_answer_304_when_it_still_holds(client):
 
 
 def test_an_import_changes_every_entity_tag(tmp_path):
+    from kasograph_web import create_app
+
     from kasograph.store.directory import StoreDirectory
     from kasograph.store.importer import import_document
-    from kasograph_web import create_app
 
     from .conftest import KASO
 

@@ -12,20 +12,10 @@ from rdflib import Dataset
 
 from kasograph import resources
 from kasograph.errors import InputError, Problem
+from kasograph.formats import RDF, for_file
 from kasograph.model.build import build_dataset
 from kasograph.namespaces import DEFAULT_BASE, bind_prefixes
 from kasograph.source.table import read_document
-
-#: RDF serialisations by file suffix: rdflib's format name and pyoxigraph's format.
-RDF_FORMATS = {
-    ".ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE),
-    ".trig": ("trig", pyoxigraph.RdfFormat.TRIG),
-    ".nq": ("nquads", pyoxigraph.RdfFormat.N_QUADS),
-    ".nt": ("nt", pyoxigraph.RdfFormat.N_TRIPLES),
-    ".jsonld": ("json-ld", pyoxigraph.RdfFormat.JSON_LD),
-    ".rdf": ("xml", pyoxigraph.RdfFormat.RDF_XML),
-    ".owl": ("xml", pyoxigraph.RdfFormat.RDF_XML),
-}
 
 
 def is_table_source(path: Path) -> bool:
@@ -60,12 +50,12 @@ def read_rdf(path: Path) -> Dataset:
     """Parse an RDF file; a syntax error is reported with its line and column."""
     if not path.is_file():
         raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
-    formats = RDF_FORMATS.get(path.suffix.lower())
-    if formats is None:
-        known = ", ".join(sorted(RDF_FORMATS))
+    found = for_file(path)
+    if found is None:
+        known = ", ".join(sorted({"." + f.engine.file_extension for f in RDF.values()} | {".owl"}))
         raise InputError([Problem(str(path), f"unknown file type {path.suffix!r}; expected a goal table (.csv), a document folder or RDF ({known})",
                                   f"tuntematon tiedostotyyppi {path.suffix!r}")])
-    rdflib_format, oxigraph_format = formats
+    oxigraph_format = found.engine
     # pyoxigraph parses fast and reports positions precisely; rdflib then holds the result.
     # (Never rdflib's own parsers on a user's file: its JSON-LD parser fetches remote contexts.)
     check_before_parsing(path, oxigraph_format)

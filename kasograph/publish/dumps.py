@@ -1,45 +1,50 @@
-"""Whole-dataset serialisations (dumps) and writing them safely."""
+"""Whole-dataset serialisations (dumps): the one path every dump takes, from the CLI (`kasograph build`,
+`export`) and from the viewer's downloads alike, serialised by the engine."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Iterable
 
-from rdflib import Dataset, Graph
+import pyoxigraph
 
-from kasograph.files import write_atomically  # noqa: F401 - kasograph.publish.dumps.write_atomically, as before
-from kasograph.namespaces import bind_prefixes
+from kasograph.formats import Format
+from kasograph.namespaces import PREFIXES, VOCABULARY_GRAPH
+from kasograph.store.engine import GoalStore
 
-#: format name → (rdflib serializer, media type, keeps named graphs)
-DUMP_FORMATS = {
-    "trig": ("trig", "application/trig", True),
-    "nq": ("nquads", "application/n-quads", True),
-    "jsonld": ("json-ld", "application/ld+json", True),
-    "ttl": ("turtle", "text/turtle", False),
-    "nt": ("nt", "application/n-triples", False),
-}
-SUFFIX_FORMATS = {".trig": "trig", ".nq": "nq", ".jsonld": "jsonld", ".ttl": "ttl", ".nt": "nt"}
+_PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
-def serialize_dataset(dataset: Dataset, fmt: str) -> bytes:
-    """The dataset in `fmt`; triple formats (ttl, nt) get the union of all graphs."""
-    serializer, _, keeps_graphs = DUMP_FORMATS[fmt]
-    if keeps_graphs:
-        data = dataset.serialize(format=serializer, **({"auto_compact": True} if fmt == "jsonld" else {}))
-    else:
-        union = Graph()
-        bind_prefixes(union)
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            union.add((s, p, o))
-        data = union.serialize(format=serializer)
-    data = data.encode("utf-8") if isinstance(data, str) else data
-    # The same data gives the same file (diffable dumps): line formats are sorted, and
-    # JSON-LD's arrays, which are unordered sets unless they are @list, too.
-    if fmt in ("nq", "nt"):
-        data = b"".join(sorted(data.splitlines(keepends=True)))
-    elif fmt == "jsonld":
-        data = json.dumps(_sorted_sets(json.loads(data)), ensure_ascii=False, indent=2).encode("utf-8")
+def dump(source: GoalStore | Iterable[pyoxigraph.Quad], fmt: Format, *, vocabulary: bool = True, stable: bool = False) -> bytes:
+    """A store's quads (or any quads) in `fmt`: formats with named graphs keep them (TriG, N-Quads,
+    JSON-LD); the others get their union. `vocabulary=False` leaves the vocabulary's graph out. `stable`:
+    the same quads give the same bytes (lines sorted, JSON-LD's unordered arrays sorted), for files people
+    diff — give it quads whose blank nodes keep their labels (a store names them anew when it loads)."""
+    store = source if isinstance(source, GoalStore) else None
+    quads = store.quads() if store is not None else iter(source)
+    if not vocabulary:
+        quads = (q for q in quads if getattr(q.graph_name, "value", None) != VOCABULARY_GRAPH)
+    if fmt.keeps_graphs:  # streamed by the engine: a dump of millions of quads is never a list of objects
+        data = pyoxigraph.serialize(quads, format=fmt.engine, prefixes=_PREFIX_MAP if fmt.name == "trig" else None) or b""
+    else:  # the union: the store keeps it; of loose quads, each triple once
+        data = serialize(store.triples() if store is not None and vocabulary else dict.fromkeys(q.triple for q in quads), fmt)
+    if stable and fmt.name in ("nq", "nt"):
+        return b"".join(sorted(data.splitlines(keepends=True)))
+    if stable and fmt.name == "jsonld":
+        return json.dumps(_sorted_sets(json.loads(data)), ensure_ascii=False, indent=2).encode("utf-8")
     return data
+
+
+def serialize(triples, fmt: Format) -> bytes:
+    """Triples in `fmt`, by the engine; Turtle and RDF/XML declare only the prefixes they use."""
+    triples = list(triples)
+    prefixes = None
+    if fmt.engine in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
+        used = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+                if isinstance(t, pyoxigraph.NamedNode)}
+        used |= {triple.object.datatype.value for triple in triples if isinstance(triple.object, pyoxigraph.Literal)}
+        prefixes = {p: ns for p, ns in _PREFIX_MAP.items() if any(iri.startswith(ns) for iri in used)}
+    return pyoxigraph.serialize(triples, format=fmt.engine, prefixes=prefixes) or b""
 
 
 def _sorted_sets(node, key: str = ""):
@@ -49,7 +54,3 @@ def _sorted_sets(node, key: str = ""):
         items = [_sorted_sets(v) for v in node]
         return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return node
-
-
-def format_for(path: Path, default: str = "trig") -> str:
-    return SUFFIX_FORMATS.get(path.suffix.lower(), default)

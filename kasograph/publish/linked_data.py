@@ -8,13 +8,12 @@ work for any base, live or as a static site.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
-from kasograph.model.iris import local_path  # noqa: F401 - the viewer's paths, public here too
+from kasograph import formats
+from kasograph.formats import Format
 from kasograph.namespaces import (
     ONTOLOGY_IRI,
     PREFIXES,
@@ -22,65 +21,19 @@ from kasograph.namespaces import (
     VOCABULARY_GRAPH,
     bind_prefixes,
 )
-from kasograph.query.explore import description  # noqa: F401 - public here too
+from kasograph.publish.dumps import serialize
 from kasograph.store.engine import GoalStore
 
-
-@dataclass(frozen=True)
-class RdfFormat:
-    name: str  # the suffix of explicit URLs and of dump files
-    media_type: str
-    engine: pyoxigraph.RdfFormat
-    label: str
-
-
-#: Formats of single resources, in the order content negotiation prefers them.
-RESOURCE_FORMATS = [
-    RdfFormat("ttl", "text/turtle", pyoxigraph.RdfFormat.TURTLE, "Turtle"),
-    RdfFormat("jsonld", "application/ld+json", pyoxigraph.RdfFormat.JSON_LD, "JSON-LD"),
-    RdfFormat("nt", "application/n-triples", pyoxigraph.RdfFormat.N_TRIPLES, "N-Triples"),
-    RdfFormat("rdf", "application/rdf+xml", pyoxigraph.RdfFormat.RDF_XML, "RDF/XML"),
-]
-#: Formats of the whole dataset.
-DUMP_FORMATS = [
-    RdfFormat("ttl", "text/turtle", pyoxigraph.RdfFormat.TURTLE, "Turtle (all graphs merged)"),
-    RdfFormat("trig", "application/trig", pyoxigraph.RdfFormat.TRIG, "TriG"),
-    RdfFormat("nq", "application/n-quads", pyoxigraph.RdfFormat.N_QUADS, "N-Quads"),
-    RdfFormat("jsonld", "application/ld+json", pyoxigraph.RdfFormat.JSON_LD, "JSON-LD"),
-]
-BY_SUFFIX = {f.name: f for f in RESOURCE_FORMATS}
-BY_MEDIA_TYPE = {f.media_type: f for f in RESOURCE_FORMATS}
-DUMP_BY_SUFFIX = {f.name: f for f in DUMP_FORMATS}
 DUMP_NAME = "kasograph"
 IANA = "https://www.iana.org/assignments/media-types/"
 
 _PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
-def serialize(triples, fmt: RdfFormat) -> bytes:
-    """Triples in `fmt`, by the engine; Turtle and RDF/XML declare only the prefixes they use."""
-    triples = list(triples)
-    prefixes = None
-    if fmt.engine in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
-        used = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
-                if isinstance(t, pyoxigraph.NamedNode)}
-        used |= {triple.object.datatype.value for triple in triples if isinstance(triple.object, pyoxigraph.Literal)}
-        prefixes = {p: ns for p, ns in _PREFIX_MAP.items() if any(iri.startswith(ns) for iri in used)}
-    return pyoxigraph.serialize(triples, format=fmt.engine, prefixes=prefixes) or b""
-
-
-def serialize_graph(graph: Graph, fmt: RdfFormat) -> bytes:
+def serialize_graph(graph: Graph, fmt: Format) -> bytes:
     """An rdflib graph in a resource format, serialised by the engine too."""
     data = graph.serialize(format="nt", encoding="utf-8")
     return serialize(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES), fmt)
-
-
-def dump(store: GoalStore, fmt: RdfFormat) -> bytes:
-    """The whole store: graph formats keep the named graphs; Turtle merges them."""
-    if fmt.engine.supports_datasets:
-        prefixes = _PREFIX_MAP if fmt.name == "trig" else None
-        return pyoxigraph.serialize(store.quads(), format=fmt.engine, prefixes=prefixes) or b""
-    return serialize(store.triples(), fmt)
 
 
 def publication_description(store: GoalStore, base: str, site: str, *, sparql_endpoint: str | None = None) -> Graph:
@@ -119,7 +72,7 @@ def publication_description(store: GoalStore, base: str, site: str, *, sparql_en
         graph.add((dataset, VOID.uriSpace, Literal(base)))
         if sparql_endpoint:
             graph.add((dataset, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
-        for fmt in DUMP_FORMATS:
+        for fmt in formats.DUMPS.values():
             url = URIRef(f"{site}download/{DUMP_NAME}.{fmt.name}")
             graph.add((dataset, VOID.dataDump, url))
             distribution = URIRef(f"{base}catalog/distribution/{fmt.name}")

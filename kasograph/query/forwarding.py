@@ -8,9 +8,8 @@ import time
 
 import pyoxigraph
 
+from kasograph.formats import GRAPHS, RESULTS
 from kasograph.query.sparql import (
-    GRAPH_FORMATS,
-    SELECT_FORMATS,
     Answer,
     QueryFailed,
     QuerySyntaxError,
@@ -46,12 +45,12 @@ class RemoteQueryPool:
         largest = self.max_result_bytes if max_bytes == -1 else max_bytes
         try:
             if row_limit is None:
-                accept = f"{SELECT_FORMATS[select_format][0]}, {GRAPH_FORMATS[graph_format][0]};q=0.9"
+                accept = f"{RESULTS[select_format].media_type}, {GRAPHS[graph_format].media_type};q=0.9"
                 answer = self.remote.post_query(sparql, accept=accept, default_graph=default_graph, named_graphs=named_graphs,
                                                 timeout=limit, limit=largest)
                 truncated = False
             else:
-                answer, truncated = self.remote.first_rows(sparql, row_limit, timeout=limit, graph_accept=GRAPH_FORMATS[graph_format][0],
+                answer, truncated = self.remote.first_rows(sparql, row_limit, timeout=limit, graph_accept=GRAPHS[graph_format].media_type,
                                                            limit=largest, default_graph=default_graph,
                                                            named_graphs=named_graphs)
         except SyntaxError as error:
@@ -83,7 +82,7 @@ class RemoteQueryPool:
             results = pyoxigraph.parse_query_results(answer.body, format=results_format)
             if isinstance(results, pyoxigraph.QueryBoolean):
                 body = json.dumps({"head": {}, "boolean": bool(results)}).encode("utf-8")
-                return Answer("boolean", SELECT_FORMATS["json"][0], body, seconds=seconds)
+                return Answer("boolean", RESULTS["json"].media_type, body, seconds=seconds)
             return page_of(results.variables, list(results), truncated, seconds)
         except SyntaxError as error:  # the server broke off its answer (an error while it streamed rows)
             raise QueryFailed(f"the server's answer could not be read: {error}") from None

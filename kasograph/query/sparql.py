@@ -25,21 +25,9 @@ from dataclasses import dataclass, field
 import pyoxigraph
 
 from kasograph import lexer
+from kasograph.formats import GRAPHS, RESULTS
 from kasograph.query import sealing
 from kasograph.store.engine import PREFIX_MAP, GoalStore
-
-SELECT_FORMATS = {
-    "json": ("application/sparql-results+json", pyoxigraph.QueryResultsFormat.JSON),
-    "xml": ("application/sparql-results+xml", pyoxigraph.QueryResultsFormat.XML),
-    "csv": ("text/csv", pyoxigraph.QueryResultsFormat.CSV),
-    "tsv": ("text/tab-separated-values", pyoxigraph.QueryResultsFormat.TSV),
-}
-GRAPH_FORMATS = {
-    "ttl": ("text/turtle", pyoxigraph.RdfFormat.TURTLE),
-    "nt": ("application/n-triples", pyoxigraph.RdfFormat.N_TRIPLES),
-    "jsonld": ("application/ld+json", pyoxigraph.RdfFormat.JSON_LD),
-    "rdf": ("application/rdf+xml", pyoxigraph.RdfFormat.RDF_XML),
-}
 
 
 class QueryRefused(Exception):
@@ -201,13 +189,13 @@ def _serve(connection, data: str) -> None:
             graphs = _graph_options(options)
             results = store.engine_for(sparql, graphs_given=bool(graphs)).query(sparql, prefixes=PREFIX_MAP, **graphs)
             if isinstance(results, pyoxigraph.QueryBoolean):
-                media, fmt = SELECT_FORMATS[select_format]
+                media, fmt = RESULTS[select_format].media_type, RESULTS[select_format].engine
                 answer = Answer("boolean", media, results.serialize(format=fmt))
             elif isinstance(results, pyoxigraph.QueryTriples):
-                media, fmt = GRAPH_FORMATS[graph_format]
+                media, fmt = GRAPHS[graph_format].media_type, GRAPHS[graph_format].engine
                 answer = Answer("graph", media, _serialize(results, fmt, limit))
             else:
-                media, fmt = SELECT_FORMATS[select_format]
+                media, fmt = RESULTS[select_format].media_type, RESULTS[select_format].engine
                 answer = _solutions(results, media, fmt, row_limit, limit)
             answer.seconds = time.perf_counter() - started
             connection.send(("ok", answer))
@@ -248,7 +236,7 @@ def page_of(variables, solutions, truncated: bool = False, seconds: float = 0.0)
     """Solutions as a results page: SPARQL JSON, which the query page reads (rows are already few)."""
     bindings = [{v.value: _json_term(s[v]) for v in variables if s[v] is not None} for s in solutions]
     body = json.dumps({"head": {"vars": [v.value for v in variables]}, "results": {"bindings": bindings}}, ensure_ascii=False)
-    return Answer("solutions", SELECT_FORMATS["json"][0], body.encode("utf-8"), truncated, seconds)
+    return Answer("solutions", RESULTS["json"].media_type, body.encode("utf-8"), truncated, seconds)
 
 
 def _json_term(term) -> dict:
@@ -286,13 +274,13 @@ def from_kept(kept: Answer, select_format: str = "json", graph_format: str = "tt
     if kept.kind == "graph":
         if graph_format == "nt":
             return kept
-        media, fmt = GRAPH_FORMATS[graph_format]
+        media, fmt = GRAPHS[graph_format].media_type, GRAPHS[graph_format].engine
         triples = pyoxigraph.parse(kept.body, format=pyoxigraph.RdfFormat.N_TRIPLES)
         return Answer("graph", media, pyoxigraph.serialize(triples, format=fmt), seconds=kept.seconds, cached=True)
     if select_format == "json" and (row_limit is None or kept.kind == "boolean"):
         return kept
     results = pyoxigraph.parse_query_results(kept.body, format=pyoxigraph.QueryResultsFormat.JSON)
-    media, fmt = SELECT_FORMATS[select_format]
+    media, fmt = RESULTS[select_format].media_type, RESULTS[select_format].engine
     if kept.kind == "boolean":
         return Answer("boolean", media, results.serialize(format=fmt), seconds=kept.seconds, cached=True)
     answer = _solutions(results, media, fmt, row_limit)

@@ -17,21 +17,9 @@ from rdflib import Dataset
 
 from kasograph import lexer
 from kasograph.errors import InputError, Problem
-from kasograph.model.sources import RDF_FORMATS, check_before_parsing, parse_error
+from kasograph.formats import for_file
+from kasograph.model.sources import check_before_parsing, parse_error
 from kasograph.namespaces import VOCABULARY_GRAPH, bind_prefixes, sparql_prefixes
-
-RESULT_FORMATS = {
-    "json": pyoxigraph.QueryResultsFormat.JSON,
-    "xml": pyoxigraph.QueryResultsFormat.XML,
-    "csv": pyoxigraph.QueryResultsFormat.CSV,
-    "tsv": pyoxigraph.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "ttl": pyoxigraph.RdfFormat.TURTLE,
-    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
-    "rdf": pyoxigraph.RdfFormat.RDF_XML,
-}
 
 
 @dataclass
@@ -232,16 +220,21 @@ def load_rdf_store(path: Path) -> GoalStore:
     path = Path(path)
     if not path.is_file():
         raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
-    formats = RDF_FORMATS.get(path.suffix.lower())
-    if formats is None:
+    found = for_file(path)
+    if found is None:
         raise InputError([Problem(str(path), f"unknown file type {path.suffix!r}", f"tuntematon tiedostotyyppi {path.suffix!r}")])
-    check_before_parsing(path, formats[1])
+    check_before_parsing(path, found.engine)
     store = GoalStore()
     try:
-        store.load_file(path, formats[1])
+        store.load_file(path, found.engine)
     except (SyntaxError, UnicodeDecodeError, ValueError, OSError) as error:
-        raise parse_error(path, formats[1], error) from None
+        raise parse_error(path, found.engine, error) from None
     return store
+
+
+def quads_of(dataset: Dataset) -> Iterator[pyoxigraph.Quad]:
+    """An rdflib dataset's quads as the engine's, blank nodes keeping their labels."""
+    return pyoxigraph.parse(dataset.serialize(format="nquads", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
 
 
 def dataset_from_store(store, *, vocabulary: bool = True) -> Dataset:

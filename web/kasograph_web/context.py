@@ -15,8 +15,7 @@ from flask import Flask, current_app, g, request
 from markupsafe import Markup, escape
 
 from kasograph.goaldata import GoalData
-from kasograph.model.iris import path_iri
-from kasograph.publish.linked_data import local_path
+from kasograph.model.iris import local_path, path_iri
 from kasograph_web import i18n, workers
 
 

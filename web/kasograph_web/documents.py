@@ -17,19 +17,21 @@ import pyoxigraph
 from flask import Response, abort, g, render_template, request
 from werkzeug.routing import BaseConverter, PathConverter, ValidationError
 
-from kasograph.publish.linked_data import BY_MEDIA_TYPE, BY_SUFFIX, RESOURCE_FORMATS, description, serialize
+from kasograph import formats
+from kasograph.publish.dumps import serialize
+from kasograph.query.explore import description
 from kasograph_web.context import goal_data, iri_of, language, rendered
 
 HTML = "text/html"
 #: An HTML page in a language: a suffix of the URL → the language ("": the visitor's).
 PAGE_SUFFIXES = {".en.html": "en", ".fi.html": "fi", ".html": "fi"}
 #: What content negotiation offers, in the order it prefers them.
-OFFERED = [HTML, "application/xhtml+xml", *[f.media_type for f in RESOURCE_FORMATS], "application/json"]
+OFFERED = [HTML, "application/xhtml+xml", *[f.media_type for f in formats.GRAPHS.values()], "application/json"]
 _NOT_IN_AN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 
 RenderPage = Callable[[], tuple[str, dict]]  # a view's page: (template, context)
 ServeHtml = Callable[[str | None], Response]  # the HTML of a path in a language (None: the visitor's)
-ServeRdf = Callable[[object], Response]  # the RDF of a path in a format (linked_data.RdfFormat)
+ServeRdf = Callable[[object], Response]  # the RDF of a path in a format (kasograph.formats.Format)
 
 
 # Paths ---------------------------------------------------------------------------------------------
@@ -58,7 +60,7 @@ class IriPathConverter(PathConverter):
 class VariantConverter(BaseConverter):
     """`<variant:as_>`: how a page is asked for — "" (negotiated), an HTML suffix or an RDF format's."""
 
-    regex = "(?:" + "|".join(re.escape(s) for s in [*PAGE_SUFFIXES, *(f".{name}" for name in BY_SUFFIX)]) + ")?"
+    regex = "(?:" + "|".join(re.escape(s) for s in [*PAGE_SUFFIXES, *(f".{name}" for name in formats.GRAPHS)]) + ")?"
 
 
 CONVERTERS = {"iri_path": IriPathConverter, "variant": VariantConverter}
@@ -70,7 +72,7 @@ def split_variant(path: str) -> tuple[str, str]:
         if path.endswith(suffix):
             return path[: -len(suffix)], suffix
     stem, dot, ext = path.rpartition(".")
-    if dot and ext in BY_SUFFIX and "/" not in ext and stem:
+    if dot and ext in formats.GRAPHS and "/" not in ext and stem:
         return stem, dot + ext
     return path, ""
 
@@ -84,7 +86,7 @@ def document(path: str, variant: str, html: ServeHtml, rdf: ServeRdf | None = No
     if variant:
         if rdf is None:
             abort(404)
-        return rdf(BY_SUFFIX[variant[1:]])
+        return rdf(formats.GRAPHS[variant[1:]])
     best = request.accept_mimetypes.best_match(OFFERED) if request.accept_mimetypes else HTML
     if best is None:
         abort(406)
@@ -92,7 +94,7 @@ def document(path: str, variant: str, html: ServeHtml, rdf: ServeRdf | None = No
         return html(None)
     if rdf is None:
         abort(406)
-    return rdf(BY_MEDIA_TYPE.get(best, BY_SUFFIX["jsonld"]))
+    return rdf(formats.by_media_type(best or "", formats.GRAPHS) or formats.GRAPHS["jsonld"])
 
 
 def serve_page(path: str, variant: str, render: RenderPage, rdf: ServeRdf | None = None, *,
@@ -124,7 +126,7 @@ def page(path: str, render: RenderPage, lang: str | None = None, *, same_for_eve
 def alternates(path: str) -> dict[str, str]:
     """Headers that name the page's other documents: each RDF format and each language."""
     name = posixpath.basename(path)
-    links = [f'<{name}.{f.name}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_FORMATS]
+    links = [f'<{name}.{f.name}>; rel="alternate"; type="{f.media_type}"' for f in formats.GRAPHS.values()]
     links.append(f'<{name}.html>; rel="alternate"; type="text/html"; hreflang="fi"')
     links.append(f'<{name}.en.html>; rel="alternate"; type="text/html"; hreflang="en"')
     return {"Vary": "Accept, Accept-Language", "Link": ", ".join(links)}
@@ -140,4 +142,4 @@ def embedded_jsonld(path: str, triples: list | None = None) -> bytes:
     """The page's resource as JSON-LD: its description, read again unless the page already holds it."""
     if triples is None:
         triples = description(goal_data().store, iri_of(path))
-    return serialize(triples, BY_SUFFIX["jsonld"])
+    return serialize(triples, formats.GRAPHS["jsonld"])

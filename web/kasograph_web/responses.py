@@ -12,7 +12,7 @@ from flask import Flask, Response, g, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from kasograph.publish.linked_data import RESOURCE_FORMATS
+from kasograph import formats
 from kasograph.version import __version__
 from kasograph_web import i18n
 from kasograph_web.context import follow_imports, goal_data, language
@@ -88,7 +88,7 @@ def _not_found(_) -> tuple[str, int]:
 
 
 def _not_acceptable(_) -> Response:
-    offered = ", ".join(["text/html", *[f.media_type for f in RESOURCE_FORMATS]])
+    offered = ", ".join(["text/html", *[f.media_type for f in formats.GRAPHS.values()]])
     return Response(f"406 Not Acceptable: this resource is available as {offered}.\n", 406, mimetype="text/plain")
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from kasograph.publish.linked_data import DUMP_FORMATS, DUMP_NAME, RESOURCE_FORMATS, local_path
+from kasograph import formats
+from kasograph.model.iris import local_path
+from kasograph.publish.linked_data import DUMP_NAME
 from kasograph.vocabulary import status_names
 
 _LINK = re.compile(rb'(?:href|src)="([^"#?]*)(?:[?#][^"]*)?"')
@@ -36,8 +38,8 @@ def write_static_site(app: Flask, out: Path) -> Export:
     client = app.test_client()
     seeds = ["index.html", "index.en.html", "search.html", "search.en.html", "search-index.json"]
     for name in ("def", "shapes", "void"):
-        seeds += [f"{name}.html", f"{name}.en.html"] + [f"{name}.{f.name}" for f in RESOURCE_FORMATS]
-    seeds += [f"download/{DUMP_NAME}.{f.name}" for f in DUMP_FORMATS]
+        seeds += [f"{name}.html", f"{name}.en.html"] + [f"{name}.{f.name}" for f in formats.GRAPHS.values()]
+    seeds += [f"download/{DUMP_NAME}.{f.name}" for f in formats.DUMPS.values()]
     for iri in data.explorer().all_resources():
         path = local_path(iri, data.base)
         if path is None:
@@ -45,7 +47,7 @@ def write_static_site(app: Flask, out: Path) -> Export:
         if path in data.source_texts_paths():
             seeds.append(path)
             continue
-        seeds += [f"{path}.html", f"{path}.en.html"] + [f"{path}.{f.name}" for f in RESOURCE_FORMATS]
+        seeds += [f"{path}.html", f"{path}.en.html"] + [f"{path}.{f.name}" for f in formats.GRAPHS.values()]
     for status in status_names():
         seeds += [f"status/{status}.html", f"status/{status}.en.html"]
 

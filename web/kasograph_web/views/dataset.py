@@ -5,14 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, g, request
 from rdflib import Graph
 
-from kasograph.publish.linked_data import (
-    DUMP_BY_SUFFIX,
-    DUMP_FORMATS,
-    DUMP_NAME,
-    dump,
-    publication_description,
-    serialize_graph,
-)
+from kasograph import formats
+from kasograph.publish.dumps import dump
+from kasograph.publish.linked_data import DUMP_NAME, publication_description, serialize_graph
 from kasograph_web.context import goal_data
 from kasograph_web.documents import serve_page
 
@@ -22,9 +17,9 @@ bp = Blueprint("dataset", __name__)
 @bp.get("/download/<iri_path:name>")
 def download(name: str) -> Response:
     stem, _, ext = name.rpartition(".")
-    if stem != DUMP_NAME or ext not in DUMP_BY_SUFFIX:
+    if stem != DUMP_NAME or ext not in formats.DUMPS:
         abort(404)
-    fmt = DUMP_BY_SUFFIX[ext]
+    fmt = formats.DUMPS[ext]
     return Response(dump(goal_data().store, fmt), mimetype=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -48,7 +43,7 @@ def description_graph() -> Graph:
 
 def void_page() -> tuple[str, dict]:
     turtle = description_graph().serialize(format="turtle")
-    return "void.html", {"turtle": turtle, "dumps": DUMP_FORMATS, "dump_name": DUMP_NAME, "jsonld": None, "lang": g.lang}
+    return "void.html", {"turtle": turtle, "dumps": list(formats.DUMPS.values()), "dump_name": DUMP_NAME, "jsonld": None, "lang": g.lang}
 
 
 def void_rdf(fmt) -> Response:

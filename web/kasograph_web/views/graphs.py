@@ -9,7 +9,7 @@ from kasograph.analysis import analytics
 from kasograph.analysis.exports import FORMATS, export
 from kasograph.analysis.graphs import collaboration_graph, ego_graph, goal_themes, organisation_graph, responsibility_graph
 from kasograph.analysis.report import analyses, goals_by_theme
-from kasograph.publish.linked_data import local_path
+from kasograph.model.iris import local_path
 from kasograph.vocabulary import status_names
 from kasograph_web import pictures
 from kasograph_web.context import goal_data, iri_of, link_to

@@ -7,7 +7,7 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, g, request
 
-from kasograph.publish.linked_data import local_path
+from kasograph.model.iris import local_path
 from kasograph.query.explore import AGENT_KINDS
 from kasograph.vocabulary import status_names
 from kasograph_web.context import goal_data, iri_of, rendered

@@ -8,14 +8,13 @@ from urllib.parse import unquote_to_bytes, urlencode
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, request
 
+from kasograph import formats
 from kasograph.errors import InputError
 from kasograph.namespaces import sparql_prefixes
-from kasograph.publish.linked_data import BY_SUFFIX, serialize_graph
+from kasograph.publish.linked_data import serialize_graph
 from kasograph.publish.service_description import service_description
 from kasograph.query import saved
 from kasograph.query.sparql import (
-    GRAPH_FORMATS,
-    SELECT_FORMATS,
     QueryFailed,
     QueryRefused,
     QuerySyntaxError,
@@ -30,8 +29,8 @@ from kasograph_web.workers import QueryBusy, run_query
 bp = Blueprint("sparql", __name__)
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": "Content-Type, Accept"}
-SELECT_TYPES = {media: name for name, (media, _) in SELECT_FORMATS.items()} | {"application/json": "json", "application/xml": "xml"}
-GRAPH_TYPES = {media: name for name, (media, _) in GRAPH_FORMATS.items()}
+SELECT_TYPES = {f.media_type: name for name, f in formats.RESULTS.items()} | {"application/json": "json", "application/xml": "xml"}
+GRAPH_TYPES = {f.media_type: name for name, f in formats.GRAPHS.items()}
 FORMAT_NAMES = {"turtle": "ttl", "json-ld": "jsonld", "n-triples": "nt", "rdfxml": "rdf"}
 EXAMPLE = """SELECT ?goal ?text ?status WHERE {
   ?goal a kg:Goal ; skos:prefLabel ?text ; kg:status/skos:prefLabel ?status .
@@ -102,9 +101,9 @@ def _formats() -> tuple[str, str]:
     """(results format, graph format) from `format` or Accept; JSON and Turtle when nothing is said."""
     asked = request.values.get("format", "").strip().lower()
     asked = FORMAT_NAMES.get(asked, asked)
-    if asked in SELECT_FORMATS or asked in SELECT_TYPES:
+    if asked in formats.RESULTS or asked in SELECT_TYPES:
         return SELECT_TYPES.get(asked, asked), "ttl"
-    if asked in GRAPH_FORMATS or asked in GRAPH_TYPES:
+    if asked in formats.GRAPHS or asked in GRAPH_TYPES:
         return "json", GRAPH_TYPES.get(asked, asked)
     accept = request.accept_mimetypes
     select = SELECT_TYPES.get(accept.best_match(list(SELECT_TYPES)) or "", "json")
@@ -171,7 +170,7 @@ def endpoint() -> Response:
 def service_description_or_page() -> Response:
     graph_type = request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES])
     if graph_type in GRAPH_TYPES:
-        fmt = BY_SUFFIX[GRAPH_TYPES[graph_type]]
+        fmt = formats.GRAPHS[GRAPH_TYPES[graph_type]]
         return Response(serialize_graph(service_description(goal_data().store, request.base_url), fmt), mimetype=fmt.media_type,
                         headers={**CORS, "Vary": "Accept"})
     return redirect("query.html" if g.lang == "fi" else "query.en.html", code=303)
