@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from dataclasses import asdict
 from pathlib import Path
+
+from kasograph.files import write_atomically
+from kasograph.query import saved
+from kasograph.store.engine import bind_parameters
 
 MIN_SECONDS = 0.2
 MAX_BYTES = 512 * 1024 * 1024
@@ -85,9 +88,7 @@ class AnswerCache:
                 return True
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{key}.answer"
-        temporary = target.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
-        temporary.write_bytes(json.dumps(head).encode("utf-8") + b"\n" + answer.body)
-        os.replace(temporary, target)  # readers see the whole answer or none
+        write_atomically(target, json.dumps(head).encode("utf-8") + b"\n" + answer.body)  # readers see the whole answer or none
         return True
 
     def _kept_bytes(self) -> int:
@@ -99,9 +100,6 @@ class AnswerCache:
 def warm(run, questions=None, stop: threading.Event | None = None, timeout: float = WARM_TIMEOUT) -> dict[str, float]:
     """Ask every saved question with its default parameters through `run` (a query pool's `run`, which
     keeps what is slow), one after another; returns the seconds each took. Stops early if `stop` is set."""
-    from kasograph.query import saved
-    from kasograph.store.engine import bind_parameters
-
     took: dict[str, float] = {}
     for question in questions if questions is not None else saved.catalogue().values():
         if stop is not None and stop.is_set():

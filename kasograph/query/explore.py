@@ -379,15 +379,28 @@ class Explorer:
               OPTIONAL { ?d dct:rights [ rdfs:label ?rights ] }
             } ORDER BY ?d""")
         many = len(rows) > HOME_DOCUMENTS
-        descriptions: dict[str, list] = {}
-        if not many:
+        datasets = self._datasets(rows, descriptions=not many)
+        counts = self._counts()
+        statuses = self._statuses()
+        page = HomePage(datasets, counts, [], statuses, summary=counts["goals"] > HOME_GOALS)
+        if page.summary:
+            self._theme_counts(page, statuses)
+        else:
+            self._theme_goals(page)
+        if many:
+            page.places = self._places(datasets)
+        return page
+
+    def _datasets(self, rows: list, *, descriptions: bool) -> list[DatasetSummary]:
+        texts_of: dict[str, list] = {}
+        if descriptions:
             for d, text in self.store.query("SELECT ?d ?o WHERE { ?d a dcat:Dataset ; dct:description ?o FILTER (isLiteral(?o)) }"):
-                descriptions.setdefault(d.value, []).append(text)
+                texts_of.setdefault(d.value, []).append(text)
         labels = self.labels([row[k].value for row in rows for k in ("d", "doc", "publisher", "place") if row[k] is not None])
         datasets = []
         for row in rows:
             pick = lambda k, kind: Item(row[k].value, labels[row[k].value], kind) if row[k] is not None else None  # noqa: E731
-            texts = self._ordered_texts(descriptions.get(row["d"].value, []))
+            texts = self._ordered_texts(texts_of.get(row["d"].value, []))
             datasets.append(DatasetSummary(
                 dataset=pick("d", "dataset"), description=texts[0] if texts else None,
                 document=pick("doc", "document"), publisher=pick("publisher", "agent"),
@@ -395,46 +408,58 @@ class Explorer:
                 place=pick("place", "place"), license=row["license"].value if row["license"] is not None else None,
                 rights=Text(row["rights"].value, row["rights"].language or "") if row["rights"] is not None else None,
             ))
+        return datasets
+
+    def _counts(self) -> dict[str, int]:
         counts = {}
         for name, type_ in (("goals", "kg:Goal"), ("persons", "foaf:Person"), ("posts", "org:Post"),
                             ("groups", "kg:DevelopmentGroup"), ("documents", "foaf:Document")):
             counts[name] = int(self._rows(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {type_} }}")[0]["n"].value)
         counts["themes"] = int(self._rows("SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?g kg:theme ?t }")[0]["n"].value)
+        return counts
+
+    def _statuses(self) -> list[tuple[Item, int]]:
         statuses = [(Item(r["s"].value, Text(""), "status"), int(r["n"].value))
                     for r in self._rows("SELECT ?s (COUNT(?g) AS ?n) WHERE { ?g kg:status ?s } GROUP BY ?s ORDER BY ?s")]
         status_labels = self.labels([s.iri for s, _ in statuses])
         for status, _ in statuses:
             status.label = status_labels[status.iri]
-        page = HomePage(datasets, counts, [], statuses, summary=counts["goals"] > HOME_GOALS)
-        if page.summary:
-            by_theme: dict[str, dict[str, int]] = {}
-            for theme, status, n in self.store.query(
-                    "SELECT ?t ?s (COUNT(?g) AS ?n) WHERE { ?g a kg:Goal ; kg:theme ?t ; kg:status ?s } GROUP BY ?t ?s"):
-                by_theme.setdefault(theme.value, {})[status.value] = int(n.value)
-            status_items = {s.iri: s for s, _ in statuses}
-            for theme in self._sorted(self.items(list(by_theme))):
-                page.themes.append((theme, []))
-                page.theme_statuses[theme.iri] = [(status_items.get(s) or Item(s, Text(s), "status"), n)
-                                                  for s, n in sorted(by_theme[theme.iri].items())]
-        else:
-            goal_rows = self._rows("SELECT ?t ?g WHERE { ?g a kg:Goal ; kg:theme ?t }")
-            goals = self.with_status(self._sorted(self.items(sorted({r["g"].value for r in goal_rows}))))
-            grouped: dict[str, list[Item]] = {}
-            for goal in goals:
-                grouped.setdefault(goal.extra["theme"].iri, []).append(goal)
-            for theme in self._sorted(self.items(list(grouped))):
-                page.themes.append((theme, grouped[theme.iri]))
-        if many:
-            places: dict[str, list] = {}
-            for d in datasets:
-                if d.place is not None:
-                    entry = places.setdefault(d.place.iri, [d.place, 0, set()])
-                    entry[1] += 1
-                    if d.period:
-                        entry[2].add(d.period[0][:4])
-            page.places = [(place, n, min(years, default=""), max(years, default=""))
-                           for place, n, years in sorted(places.values(), key=lambda e: e[0].label.value.casefold())]
-        return page
+        return statuses
+
+    def _theme_counts(self, page: HomePage, statuses: list[tuple[Item, int]]) -> None:
+        """Each theme with its goals counted by status (the home page of a large store)."""
+        by_theme: dict[str, dict[str, int]] = {}
+        for theme, status, n in self.store.query(
+                "SELECT ?t ?s (COUNT(?g) AS ?n) WHERE { ?g a kg:Goal ; kg:theme ?t ; kg:status ?s } GROUP BY ?t ?s"):
+            by_theme.setdefault(theme.value, {})[status.value] = int(n.value)
+        status_items = {s.iri: s for s, _ in statuses}
+        for theme in self._sorted(self.items(list(by_theme))):
+            page.themes.append((theme, []))
+            page.theme_statuses[theme.iri] = [(status_items.get(s) or Item(s, Text(s), "status"), n)
+                                              for s, n in sorted(by_theme[theme.iri].items())]
+
+    def _theme_goals(self, page: HomePage) -> None:
+        """Each theme with its goals (the home page of a store of a few documents)."""
+        goal_rows = self._rows("SELECT ?t ?g WHERE { ?g a kg:Goal ; kg:theme ?t }")
+        goals = self.with_status(self._sorted(self.items(sorted({r["g"].value for r in goal_rows}))))
+        grouped: dict[str, list[Item]] = {}
+        for goal in goals:
+            grouped.setdefault(goal.extra["theme"].iri, []).append(goal)
+        for theme in self._sorted(self.items(list(grouped))):
+            page.themes.append((theme, grouped[theme.iri]))
+
+    @staticmethod
+    def _places(datasets: list[DatasetSummary]) -> list:
+        """The documents counted by place, with their first and last year (the home page of many documents)."""
+        places: dict[str, list] = {}
+        for d in datasets:
+            if d.place is not None:
+                entry = places.setdefault(d.place.iri, [d.place, 0, set()])
+                entry[1] += 1
+                if d.period:
+                    entry[2].add(d.period[0][:4])
+        return [(place, n, min(years, default=""), max(years, default=""))
+                for place, n, years in sorted(places.values(), key=lambda e: e[0].label.value.casefold())]
 
     def _texts(self, iri: str, prop: str) -> list[Text]:
         rows = self._rows(f"SELECT ?o WHERE {{ <{iri}> {prop} ?o FILTER(isLiteral(?o)) }}")
@@ -460,22 +485,8 @@ class Explorer:
             texts[column] = self._ordered_texts(own.get(str(KG) + column, []))
         theme = _first_iri(own.get(THEME))
         status = _first_iri(own.get(STATUS))
-        roles: dict[str, str] = {}
-        for node in own.get(_QUALIFIED, []):
-            attribution = blanks.get(node.value, {}) if isinstance(node, pyoxigraph.BlankNode) else {}
-            for agent in attribution.get(_AGENT, []):
-                for role in attribution.get(_HAD_ROLE, [])[:1]:
-                    roles[agent.value] = "body" if role.value == str(KG.ResponsibleBody) else "person"
-        numbers_of: dict[str, dict[str, list]] = {}
-        later = []
-        for n, p, o in self.store.query(f"""
-            SELECT ?n ?p ?o WHERE {{
-              {{ ?n kg:goal <{iri}> . ?n ?p ?o }} UNION {{ ?n prov:wasRevisionOf <{iri}> }}
-            }}"""):
-            if p is None:
-                later.append(n.value)
-            else:
-                numbers_of.setdefault(n.value, {}).setdefault(p.value, []).append(o)
+        roles = _roles(own, blanks)
+        numbers_of, later = self._pointing_at(iri)
         mentions = [o.value for o in own.get(str(KG.mentions), []) if isinstance(o, pyoxigraph.NamedNode)]
         earlier = [o.value for o in own.get(_REVISION_OF, []) if isinstance(o, pyoxigraph.NamedNode)]
         documents = [o.value for o in own.get(_DERIVED_FROM, []) if isinstance(o, pyoxigraph.NamedNode)]
@@ -488,6 +499,35 @@ class Explorer:
             agent.extra["role"] = roles[agent.iri]
         order = {"person": 0, "post": 1, "group": 2, "division": 3, "unit": 3, "organisation": 4}
         responsible.sort(key=lambda a: (a.extra["role"] == "body", order.get(a.kind, 9), a.label.value.casefold()))
+        pages = sorted({int(o.value) for o in own.get(_SOURCE_PAGE, []) if isinstance(o, pyoxigraph.Literal) and o.value.isdigit()})
+        sources = sorted((Source(item(d, "document"), list(pages), facts[d].first(HAS_FORMAT)) for d in dict.fromkeys(documents)),
+                         key=lambda s: s.document.iri)
+        return GoalPage(
+            goal=item(iri), texts=texts, theme=item(theme) if theme else None,
+            status=item(status, "status") if status else None,
+            responsible=responsible, numbers=self._numbers(numbers_of, facts, item),
+            mentions=self._sorted([item(m) for m in dict.fromkeys(mentions)]), sources=sources,
+            earlier=self._with_year(self.with_status([item(o) for o in earlier])),
+            later=self._with_year(self.with_status([item(s) for s in later])),
+            description=triples,
+        )
+
+    def _pointing_at(self, iri: str) -> tuple[dict[str, dict[str, list]], list[str]]:
+        """What points at a goal, in one query: its stated numbers (by number, by property) and its later versions."""
+        numbers_of: dict[str, dict[str, list]] = {}
+        later = []
+        for n, p, o in self.store.query(f"""
+            SELECT ?n ?p ?o WHERE {{
+              {{ ?n kg:goal <{iri}> . ?n ?p ?o }} UNION {{ ?n prov:wasRevisionOf <{iri}> }}
+            }}"""):
+            if p is None:
+                later.append(n.value)
+            else:
+                numbers_of.setdefault(n.value, {}).setdefault(p.value, []).append(o)
+        return numbers_of, later
+
+    def _numbers(self, numbers_of: dict[str, dict[str, list]], facts, item) -> list[StatedNumber]:
+        """The stated numbers as the shapes describe them (others are left out)."""
         numbers = []
         for n in sorted(numbers_of):
             values = numbers_of[n]
@@ -504,18 +544,7 @@ class Explorer:
                 column=values[_COLUMN][0].value.rsplit("#", 1)[-1],
                 measure=item(measure.value, "measure") if measure is not None else None,
             ))
-        pages = sorted({int(o.value) for o in own.get(_SOURCE_PAGE, []) if isinstance(o, pyoxigraph.Literal) and o.value.isdigit()})
-        sources = sorted((Source(item(d, "document"), list(pages), facts[d].first(HAS_FORMAT)) for d in dict.fromkeys(documents)),
-                         key=lambda s: s.document.iri)
-        return GoalPage(
-            goal=item(iri), texts=texts, theme=item(theme) if theme else None,
-            status=item(status, "status") if status else None,
-            responsible=responsible, numbers=numbers, mentions=self._sorted([item(m) for m in dict.fromkeys(mentions)]),
-            sources=sources,
-            earlier=self._with_year(self.with_status([item(o) for o in earlier])),
-            later=self._with_year(self.with_status([item(s) for s in later])),
-            description=triples,
-        )
+        return numbers
 
     def _with_year(self, goals: list[Item]) -> list[Item]:
         """extra["year"]: the target year of the document each goal comes from."""
@@ -676,3 +705,14 @@ def description(store: GoalStore, iri: str) -> list[pyoxigraph.Triple]:
         if bp is not None:
             blank[pyoxigraph.Triple(o, bp, bo)] = None
     return [*own, *blank]
+
+
+def _roles(own: dict[str, list], blanks: dict[str, dict[str, list]]) -> dict[str, str]:
+    """Each responsible agent of a goal → "person" or "body", from its qualified attributions."""
+    roles: dict[str, str] = {}
+    for node in own.get(_QUALIFIED, []):
+        attribution = blanks.get(node.value, {}) if isinstance(node, pyoxigraph.BlankNode) else {}
+        for agent in attribution.get(_AGENT, []):
+            for role in attribution.get(_HAD_ROLE, [])[:1]:
+                roles[agent.value] = "body" if role.value == str(KG.ResponsibleBody) else "person"
+    return roles

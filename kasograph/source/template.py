@@ -56,28 +56,38 @@ def write_template(path: Path, language: str = "fi", *, year: int | None = None,
     status drop-down reaches.
     """
     from openpyxl import Workbook
+
+    text = words("template", language)
+    workbook = Workbook()
+    _goals_sheet(workbook.active, text, language, year, rows)
+    _help_sheet(workbook.create_sheet(text["sheets"][1]), year)
+    workbook.properties.creator = "kasograph"
+    workbook.properties.title = text["title"]
+    path = Path(path)
+    workbook.save(path)
+    return path
+
+
+def _styles():
     from openpyxl.styles import Alignment, Font, PatternFill
+
+    return Font(bold=True), PatternFill("solid", fgColor="DDEBF7"), Alignment(wrap_text=True, vertical="top")
+
+
+def _goals_sheet(sheet, text: dict, language: str, year: int | None, rows: int) -> None:
+    """The headers, wrapped columns of their width, and the status drop-down."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    headers = template_headers(language, year)
+    bold, fill, wrap = _styles()
     fields = list(FIELD_HEADERS)
-    labels = status_labels_ordered(language)
-    text = words("template", language)
-    goals_title, help_title = text["sheets"]
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = goals_title
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for index, (field_name, header) in enumerate(zip(fields, headers), start=1):
+    sheet.title = text["sheets"][0]
+    for index, (field_name, header) in enumerate(zip(fields, template_headers(language, year)), start=1):
         cell = sheet.cell(row=1, column=index, value=header)
         cell.font, cell.fill, cell.alignment = bold, fill, wrap
         column = sheet.column_dimensions[column_letter(index)]
         column.width, column.alignment = _WIDTHS[field_name], wrap  # a column style: new cells wrap, no empty cells written
     sheet.freeze_panes = "A2"
-
+    labels = status_labels_ordered(language)
     status_column = column_letter(fields.index("status") + 1)
     choices = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True, showDropDown=False,
                              showErrorMessage=True, showInputMessage=True)
@@ -86,18 +96,21 @@ def write_template(path: Path, language: str = "fi", *, year: int | None = None,
     sheet.add_data_validation(choices)
     choices.add(f"{status_column}2:{status_column}{rows + 1}")
 
-    notes = workbook.create_sheet(help_title)
+
+def _help_sheet(notes, year: int | None) -> None:
+    """What to write in each column, in both languages side by side, and the general rules."""
+    bold, fill, wrap = _styles()
+    finnish, english = words("template", "fi"), words("template", "en")
     notes.append(["Sarake / Column", "Pakollinen / Required", "Ohje (suomeksi)", "Instructions (English)"])
     for cell in notes[1]:
         cell.font, cell.fill, cell.alignment = bold, fill, wrap
     fi_labels, en_labels = ", ".join(status_labels_ordered("fi")), ", ".join(status_labels_ordered("en"))
-    fi_headers, en_headers = template_headers("fi", year), template_headers("en", year)
-    for field_name, fi_header, en_header in zip(fields, fi_headers, en_headers):
-        help_fi, help_en = words("template", "fi")["help"][field_name], words("template", "en")["help"][field_name]
+    for field_name, fi_header, en_header in zip(FIELD_HEADERS, template_headers("fi", year), template_headers("en", year)):
         required = "kyllä / yes" if field_name in REQUIRED or field_name == "theme" else ""
-        notes.append([f"{fi_header} / {en_header}", required, help_fi.format(labels=fi_labels), help_en.format(labels=en_labels)])
+        notes.append([f"{fi_header} / {en_header}", required, finnish["help"][field_name].format(labels=fi_labels),
+                      english["help"][field_name].format(labels=en_labels)])
     notes.append([])
-    for general_fi, general_en in zip(words("template", "fi")["general"], words("template", "en")["general"]):
+    for general_fi, general_en in zip(finnish["general"], english["general"]):
         notes.append(["", "", general_fi, general_en])
     for row in notes.iter_rows(min_row=2):
         for cell in row:
@@ -105,9 +118,3 @@ def write_template(path: Path, language: str = "fi", *, year: int | None = None,
     for letter, width in zip("ABCD", (34, 14, 70, 70)):
         notes.column_dimensions[letter].width = width
     notes.freeze_panes = "A2"
-
-    workbook.properties.creator = "kasograph"
-    workbook.properties.title = text["title"]
-    path = Path(path)
-    workbook.save(path)
-    return path

@@ -18,11 +18,9 @@ ready, kasograph.store.remote). The importer knows no backend.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,12 +29,12 @@ from kasograph.model.build import build_document
 from kasograph.model.iris import Iris
 from kasograph.model.validate import validate_graph
 from kasograph.namespaces import DEFAULT_BASE
+from kasograph.processes import process_pool
 from kasograph.source.records import Document
 from kasograph.store.batch import Failure, ImportFailed, Prepared, Progress, ValidationFailed  # noqa: F401 - raised here
 from kasograph.store.interface import DocumentStore
-from kasograph.store.loader import worth_compacting  # noqa: F401 - kasograph.store.importer.worth_compacting, as before
 from kasograph.store.manifest import StoredDocument
-from kasograph.store.revisions import link_revisions, states_in  # noqa: F401 - link_revisions: for data opened from files
+from kasograph.store.revisions import states_in
 
 #: Below this many documents an import works in its own process: starting workers costs more than it saves.
 POOL_FROM = 16
@@ -150,7 +148,7 @@ def _prepare_all(sources: list, base: str, jobs: int | None, engine: str | None,
             yield _name(source), _prepare_one(source, base, engine, options)
         return
     # "spawn": a fresh interpreter per worker, never a fork of a process that may hold threads (the viewer's).
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = process_pool(jobs)
     try:
         futures = [pool.submit(_prepare_one, source, base, engine, options) for source in sources]
         for source, future in zip(sources, futures):

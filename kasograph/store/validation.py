@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 import pyoxigraph
 
 from kasograph.model.validate import ValidationReport, merge_reports, validate_ntriples
+from kasograph.processes import process_pool
 from kasograph.store.interface import DocumentStore
 
 
@@ -33,7 +32,7 @@ def validate_stored(directory: DocumentStore, engine: str | None = None, *, jobs
             merge_reports(report, part)
         return _sorted(report)
     shares = [graphs[i::jobs * 4] for i in range(jobs * 4)]  # several shares a worker: the load evens out
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(jobs) as pool:
         for parts in pool.map(_validate_generation, [path] * len(shares), shares, [engine] * len(shares)):
             for part in parts:
                 merge_reports(report, part)

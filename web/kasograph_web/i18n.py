@@ -7,6 +7,7 @@ DEFAULT = "fi"
 
 TEXTS: dict[str, dict[str, str]] = {
     "fi": {
+        "error_title": "Palvelussa tapahtui virhe", "error_text": "Sivua ei voitu näyttää. Virhe on kirjattu palvelimen lokiin; yritä myöhemmin uudelleen.",
         "other_years": "Muina vuosina", "carries_over": "Jatkoa tavoitteelle", "carried_over_in": "Jatkuu tavoitteena",
         "compare": "Vertailu", "compare_intro": "Mikä muuttui asiakirjasta toiseen: tavoitteet, jotka lisättiin, jäivät pois tai muotoiltiin uudelleen, ja tilan, teeman ja vastuiden muutokset.",
         "compare_pairs": "Peräkkäiset vuodet", "compare_choose": "Vertaa mitä tahansa kahta", "earlier_document": "Aiempi", "later_document": "Myöhempi",
@@ -52,6 +53,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nodes": "solmua", "edges": "yhteyttä", "picture_help": "Viemällä osoittimen solmun päälle näet koko nimen; solmu vie sivulleen.",
     },
     "en": {
+        "error_title": "Something went wrong", "error_text": "The page could not be shown. The error has been logged on the server; please try again later.",
         "other_years": "In other years", "carries_over": "Carries over", "carried_over_in": "Carried over as",
         "compare": "Compare", "compare_intro": "What changed from one document to another: goals added, dropped or reworded, and changes of status, theme and responsibility.",
         "compare_pairs": "Consecutive years", "compare_choose": "Compare any two", "earlier_document": "Earlier", "later_document": "Later",

@@ -27,10 +27,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-ERROR_TEXTS = {
-    "fi": ("Palvelussa tapahtui virhe", "Sivua ei voitu näyttää. Virhe on kirjattu palvelimen lokiin; yritä myöhemmin uudelleen."),
-    "en": ("Something went wrong", "The page could not be shown. The error has been logged on the server; please try again later."),
-}
 
 
 def install(app: Flask) -> None:
@@ -109,5 +105,5 @@ def _server_error(_) -> tuple[str, int]:
         g.lang = language()
     except Exception:  # noqa: BLE001 - the request itself may be what failed
         g.lang = i18n.DEFAULT
-    title, text = ERROR_TEXTS.get(g.lang, ERROR_TEXTS["en"])
+    title, text = i18n.TEXTS[g.lang]["error_title"], i18n.TEXTS[g.lang]["error_text"]
     return error_page(title, text), 500
