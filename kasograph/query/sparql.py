@@ -65,9 +65,11 @@ class Answer:
     kind: str  # "solutions" | "boolean" | "graph"
     media_type: str
     body: bytes
-    truncated: bool = False  # only when a row limit was asked for
+    truncated: bool = False  # only when a row limit was asked for: rows came after the page
     seconds: float = 0.0  # what computing it took
     cached: bool = False  # answered from the answers kept for this generation (kasograph.query.answers)
+    total: int | None = None  # with a row limit: the rows of the whole answer, counted without keeping them
+    total_exact: bool = True  # False: the count stopped at its time budget, and `total` is a lower bound
 
 
 #: How deep brackets may nest. Real queries nest a few levels; the engine's parser recurses on each,
@@ -79,6 +81,11 @@ MAX_NESTING = 256
 MAX_RESULT_BYTES = 50_000_000
 #: A worker answers on a thread with this much stack: reserved address space, used only by a deep query.
 WORKER_STACK_BYTES = 512 * 1024 * 1024
+#: The share of a query's time limit that counting the rows past a page may take (the rest is for the
+#: page itself and its way back); past it the count says "at least".
+COUNT_SHARE = 0.7
+#: Seconds a page cut from a kept answer may spend counting its rows (the answer is parsed again).
+KEPT_COUNT_SECONDS = 3.0
 
 
 def check(sparql: str, allowed_services: tuple[str, ...] = ()) -> lexer.Reading:
@@ -196,7 +203,8 @@ def _serve(connection, data: str) -> None:
                 answer = Answer("graph", media, _serialize(results, fmt, limit))
             else:
                 media, fmt = RESULTS[select_format].media_type, RESULTS[select_format].engine
-                answer = _solutions(results, media, fmt, row_limit, limit)
+                count_until = started + options.get("count_seconds", 0.0)
+                answer = _solutions(results, media, fmt, row_limit, limit, options.get("row_offset", 0), count_until)
             answer.seconds = time.perf_counter() - started
             connection.send(("ok", answer))
         except _TooLarge:
@@ -217,19 +225,25 @@ def _graph_options(options: dict) -> dict:
     return result
 
 
-def _solutions(results, media: str, fmt, row_limit: int | None, limit: int | None = None) -> Answer:
+def _solutions(results, media: str, fmt, row_limit: int | None, limit: int | None = None, offset: int = 0,
+               count_until: float = 0.0) -> Answer:
     if row_limit is None:
         return Answer("solutions", media, _serialize(results, fmt, limit))
-    # A page shows at most `row_limit` rows: stop reading there (the engine streams).
+    # A page keeps rows offset+1 … offset+row_limit and only counts the others (the engine streams), until
+    # `count_until` (a perf_counter time): a page can say how many rows there are without holding them.
     variables = results.variables
-    kept = []
-    truncated = False
+    kept: list = []
+    seen, exact = 0, True
     for solution in results:
-        if len(kept) == row_limit:
-            truncated = True
+        if offset <= seen < offset + row_limit:
+            kept.append(solution)
+        seen += 1
+        if seen > offset + row_limit and time.perf_counter() > count_until:
+            exact = False
             break
-        kept.append(solution)
-    return page_of(variables, kept, truncated)
+    answer = page_of(variables, kept, seen > offset + row_limit)
+    answer.total, answer.total_exact = seen, exact
+    return answer
 
 
 def page_of(variables, solutions, truncated: bool = False, seconds: float = 0.0) -> Answer:
@@ -237,6 +251,25 @@ def page_of(variables, solutions, truncated: bool = False, seconds: float = 0.0)
     bindings = [{v.value: _json_term(s[v]) for v in variables if s[v] is not None} for s in solutions]
     body = json.dumps({"head": {"vars": [v.value for v in variables]}, "results": {"bindings": bindings}}, ensure_ascii=False)
     return Answer("solutions", RESULTS["json"].media_type, body.encode("utf-8"), truncated, seconds)
+
+
+def columns_in_order(sparql: str, columns: list[str]) -> list[str]:
+    """The columns of a `SELECT *` in the order the query first names their variables (the engine keeps
+    an order of its own: `?s ?p ?o` came back as o, p, s); any other query's columns as they are."""
+    found = lexer.tokens(sparql)
+    words = [(i, t.text.upper()) for i, t in enumerate(found) if t.kind == "word"]
+    select = next((i for i, word in words if word == "SELECT"), None)
+    if select is None:
+        return columns
+    after = found[select + 1:select + 3]
+    star = [t for t in after if t.kind == "punct" and t.text == "*"]
+    if not star or (after[0] is not star[0] and after[0].text.upper() not in ("DISTINCT", "REDUCED")):
+        return columns
+    first: dict[str, int] = {}
+    for position, token in enumerate(found[select:]):
+        if token.kind == "var":
+            first.setdefault(token.text[1:], position)
+    return sorted(columns, key=lambda c: (first.get(c, len(found)), columns.index(c)))
 
 
 def _json_term(term) -> dict:
@@ -268,7 +301,8 @@ class _Worker:
 KEPT_FORMATS = {"solutions": "json", "boolean": "json", "graph": "nt"}
 
 
-def from_kept(kept: Answer, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None) -> Answer:
+def from_kept(kept: Answer, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
+              row_offset: int = 0) -> Answer:
     """A kept answer (SPARQL JSON results, or N-Triples for a graph) in the format and row limit asked for:
     the engine parses and writes it again, which costs a fraction of answering the query."""
     if kept.kind == "graph":
@@ -283,7 +317,7 @@ def from_kept(kept: Answer, select_format: str = "json", graph_format: str = "tt
     media, fmt = RESULTS[select_format].media_type, RESULTS[select_format].engine
     if kept.kind == "boolean":
         return Answer("boolean", media, results.serialize(format=fmt), seconds=kept.seconds, cached=True)
-    answer = _solutions(results, media, fmt, row_limit)
+    answer = _solutions(results, media, fmt, row_limit, offset=row_offset, count_until=time.perf_counter() + KEPT_COUNT_SECONDS)
     answer.seconds, answer.cached = kept.seconds, True
     return answer
 
@@ -329,8 +363,9 @@ class QueryWorkers:
 
     def run(self, sparql: str, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None, timeout: float | None = None,
-            max_bytes: int | None = MAX_RESULT_BYTES) -> Answer:
-        """Run a query on the next idle worker; raise QuerySyntaxError, QueryTimeout or QueryFailed."""
+            max_bytes: int | None = MAX_RESULT_BYTES, row_offset: int = 0) -> Answer:
+        """Run a query on the next idle worker; raise QuerySyntaxError, QueryTimeout or QueryFailed.
+        With `row_limit`: the rows after `row_offset`, and the count of all (within the time limit)."""
         limit = self.timeout if timeout is None else timeout
         started = time.monotonic()
         try:
@@ -340,7 +375,8 @@ class QueryWorkers:
         remaining = max(0.1, limit - (time.monotonic() - started))
         try:
             worker.connection.send((sparql, {"default_graph": default_graph, "named_graphs": named_graphs,
-                                             "max_bytes": max_bytes},
+                                             "max_bytes": max_bytes, "row_offset": row_offset,
+                                             "count_seconds": remaining * COUNT_SHARE},
                                     select_format, graph_format, row_limit))
             if not worker.connection.poll(remaining):
                 self._replace(worker)
@@ -438,9 +474,10 @@ class QueryPool:
 
     def run(self, sparql: str, *, select_format: str = "json", graph_format: str = "ttl", row_limit: int | None = None,
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-            timeout: float | None = None, max_bytes: int | None = -1) -> Answer:
+            timeout: float | None = None, max_bytes: int | None = -1, row_offset: int = 0) -> Answer:
         """Check a query and run it; raise QueryRefused, QuerySyntaxError, QueryTimeout or QueryFailed when it
-        cannot be answered. `max_bytes`: the largest answer, if not the pool's `max_result_bytes` (-1); None: no limit."""
+        cannot be answered. `max_bytes`: the largest answer, if not the pool's `max_result_bytes` (-1); None: no limit.
+        `row_limit` and `row_offset`: a page of rows, with the count of all (Answer.total)."""
         reading = check(sparql, self.allowed_services)
         key = exact = None
         if self.answers is not None:
@@ -448,19 +485,20 @@ class QueryPool:
             # a large CSV download is not written again from the JSON each time.
             key = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [])
             exact = self.answers.key(sparql, default_graph=default_graph or [], named_graphs=named_graphs or [],
-                                     formats=[select_format, graph_format], row_limit=row_limit)
+                                     formats=[select_format, graph_format], row_limit=row_limit,
+                                     **({"row_offset": row_offset} if row_offset else {}))
             kept = self.answers.get(exact)
             if kept is not None:
                 return kept
             kept = self.answers.get(key)
             if kept is not None:
-                answer = from_kept(kept, select_format, graph_format, row_limit)
+                answer = from_kept(kept, select_format, graph_format, row_limit, row_offset)
                 if answer is not kept and row_limit is None:
                     self.answers.put(exact, answer)
                 return answer
         workers = self._with_network() if reading.services else self._sealed
         answer = workers.run(sparql, select_format, graph_format, row_limit, default_graph, named_graphs, timeout,
-                             self.max_result_bytes if max_bytes == -1 else max_bytes)
+                             self.max_result_bytes if max_bytes == -1 else max_bytes, row_offset)
         if key is not None and row_limit is None and (select_format if answer.kind != "graph" else graph_format) == KEPT_FORMATS[answer.kind]:
             self.answers.put(key, answer)
         return answer

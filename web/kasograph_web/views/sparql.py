@@ -10,17 +10,20 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, request
 
 from kasograph import formats
 from kasograph.errors import InputError
-from kasograph.namespaces import sparql_prefixes
+from kasograph.namespaces import PREFIXES
 from kasograph.publish.linked_data import serialize_graph
 from kasograph.publish.service_description import service_description
 from kasograph.query import saved
+from kasograph.query.completion import editor_terms
 from kasograph.query.sparql import (
     QueryFailed,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     QueryWorkerLost,
+    columns_in_order,
 )
+from kasograph.query.syntax import explain
 from kasograph.store.engine import bind_parameters
 from kasograph_web.context import goal_data, language
 from kasograph_web.documents import serve_page, split_variant
@@ -32,7 +35,10 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
 SELECT_TYPES = {f.media_type: name for name, f in formats.RESULTS.items()} | {"application/json": "json", "application/xml": "xml"}
 GRAPH_TYPES = {f.media_type: name for name, f in formats.GRAPHS.items()}
 FORMAT_NAMES = {"turtle": "ttl", "json-ld": "jsonld", "n-triples": "nt", "rdfxml": "rdf"}
-EXAMPLE = """SELECT ?goal ?text ?status WHERE {
+# The example opens with kasograph's own prefix alone (what kg: is); the endpoint knows it and the others.
+EXAMPLE = """PREFIX kg: <https://w3id.org/kasograph/def#>
+
+SELECT ?goal ?text ?status WHERE {
   ?goal a kg:Goal ; skos:prefLabel ?text ; kg:status/skos:prefLabel ?status .
   FILTER (lang(?text) = "fi" && lang(?status) = "fi")
 } ORDER BY ?text"""
@@ -51,6 +57,13 @@ def sparql() -> Response:
 @bp.get("/query<variant:as_>")
 def query_document(as_: str) -> Response:
     return serve_page("query", as_, query_page)
+
+
+@bp.get("/query-terms.json")
+def query_terms() -> Response:
+    """What the query page's editor completes: the endpoint's prefixes and the vocabulary's terms (from the
+    ontology and the shapes), with their labels."""
+    return Response(json.dumps(editor_terms(), ensure_ascii=False), mimetype="application/json")
 
 
 @bp.get("/questions<variant:as_>")
@@ -145,7 +158,7 @@ def endpoint() -> Response:
     except QueryRefused as error:
         return _text(403, str(error))
     except QuerySyntaxError as error:
-        return _text(400, f"Syntax error: {error}")
+        return _text(400, syntax_error_text(query, str(error)))
     except QueryBusy as error:
         response = _text(503, f"{error}.")
         response.headers["Retry-After"] = "1"
@@ -167,6 +180,14 @@ def endpoint() -> Response:
     return Response(body, mimetype=answer.media_type, headers=headers)
 
 
+def syntax_error_text(query: str, message: str) -> str:
+    """A syntax error in plain words at its line and column, then the engine's own message."""
+    problem = explain(query, message)
+    if problem is None:
+        return f"Syntax error: {message}"
+    return f"Syntax error at {problem.in_plain_text()}\n\nThe engine's message: {message}"
+
+
 def service_description_or_page() -> Response:
     graph_type = request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES])
     if graph_type in GRAPH_TYPES:
@@ -177,15 +198,21 @@ def service_description_or_page() -> Response:
 
 
 # The query page and the saved questions -----------------------------------------------------------
-def run_for_page(query: str) -> dict:
-    """Run a query for an HTML page: rows (capped), labels for IRIs, or the error to show beside the kept query."""
-    data = goal_data()
+#: What each kind of failure is called on a page (the library's message, or the problem, follows).
+FAILURES = ((QuerySyntaxError, "syntax"), (QueryRefused, "refused"), (QueryTimeout, "timeout"), (QueryFailed, "failed"))
+
+
+def run_for_page(query: str, page: int = 1) -> dict:
+    """Run a query for an HTML page: one page of rows (SPARQL_HTML_ROW_LIMIT), the count of all, labels for
+    IRIs; or the failure to show beside the kept query (a syntax error at its line and column)."""
     limit = current_app.config["SPARQL_HTML_ROW_LIMIT"]
     result = {"columns": [], "rows": [], "boolean": None, "graph": None, "error": None, "truncated": False, "seconds": None}
     try:
-        answer = run_query(query, select_format="json", graph_format="ttl", row_limit=limit)
+        answer = run_query(query, select_format="json", graph_format="ttl", row_limit=limit, row_offset=(page - 1) * limit)
     except (QueryRefused, QuerySyntaxError, QueryTimeout, QueryFailed) as error:
-        result["error"] = f"{type(error).__name__.replace('Query', '')}: {error}"
+        result["failure"] = next(name for kind, name in FAILURES if isinstance(error, kind))
+        result["error"] = str(error)
+        result["problem"] = explain(query, str(error)) if isinstance(error, QuerySyntaxError) else None
         return result
     result["seconds"] = answer.seconds
     result["cached"] = answer.cached
@@ -196,13 +223,33 @@ def run_for_page(query: str) -> dict:
     if answer.kind == "boolean":
         result["boolean"] = parsed["boolean"]
         return result
-    result["columns"] = parsed["head"]["vars"]
+    result["columns"] = columns_in_order(query, parsed["head"]["vars"])
     bindings = parsed["results"]["bindings"]
     iris = [b[c]["value"] for b in bindings for c in b if b[c]["type"] == "uri"]
-    labels = data.explorer(g.lang).labels(iris)
+    labels = goal_data().explorer(g.lang).labels(iris)
     result["rows"] = [[_cell(b.get(c), labels) for c in result["columns"]] for b in bindings]
     result["truncated"] = answer.truncated
+    result.update(_page_of_rows(answer, page, limit, len(bindings)))
     return result
+
+
+def _page_of_rows(answer, page: int, limit: int, shown: int) -> dict:
+    """Which rows a page shows (first, last, from 1) of how many (`total`, `total_exact`; a remote store
+    that stopped reading knows only "more than"), and the pages before and after it."""
+    first = (page - 1) * limit + 1
+    last = first - 1 + shown
+    total = answer.total if answer.total is not None else last  # a remote store's page: "more than" when truncated
+    exact = answer.total_exact if answer.total is not None else not answer.truncated
+    count = "exact" if exact else ("at_least" if answer.total is not None else "more_than")
+    return {"page": page, "first": first, "last": last, "total": total, "total_exact": exact, "count": count,
+            "numbers": {"first": grouped(first), "last": grouped(last), "total": grouped(total), "limit": grouped(limit)},
+            "previous_page": page - 1 if page > 1 else None, "next_page": page + 1 if answer.truncated else None,
+            "pages": -(-total // limit) if exact else None}
+
+
+def grouped(number: int) -> str:
+    """1234567 as 1 234 567: digits in threes, with no-break spaces, as both languages' readers read them."""
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 def _cell(term: dict | None, labels) -> dict:
@@ -211,21 +258,33 @@ def _cell(term: dict | None, labels) -> dict:
     if term["type"] == "uri":
         label = labels.get(term["value"])
         return {"iri": term["value"], "text": label.value if label else term["value"], "lang": label.lang if label else ""}
-    return {"text": term["value"], "lang": term.get("xml:lang", "")}
+    return {"text": term["value"], "lang": term.get("xml:lang", ""), "number": term.get("datatype", "") in NUMBER_TYPES}
+
+
+#: Literal types a table sorts as numbers.
+NUMBER_TYPES = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 
 
 def query_page() -> tuple[str, dict]:
+    """The query page: the editor (the example when nothing was asked), one page of the answer, and its downloads.
+    The query is `sparql` in the template: `query` is the header's search words."""
     query = request.args.get("query")
     # An empty or blank query (the form sent with the editor cleared) is not run: no answer, no downloads.
     ran = bool(query and query.strip())
-    context = {"query": query if query is not None else sparql_prefixes_text() + EXAMPLE, "ran": ran,
-               "result": run_for_page(query) if ran else None, "prefixes": sparql_prefixes(),
-               "downloads": _download_links(query) if ran else [], "jsonld": None}
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    result = run_for_page(query, page) if ran else None
+    context = {"sparql": query if query is not None else EXAMPLE, "ran": ran, "result": result,
+               "prefixes": PREFIXES, "endpoint_url": _endpoint_url(),
+               "downloads": _download_links(query) if ran and not result["error"] else [], "jsonld": None}
     return "query.html", context
 
 
-def sparql_prefixes_text() -> str:
-    return sparql_prefixes() + "\n"
+def _endpoint_url() -> str:
+    """This server's endpoint as a visitor reaches it (behind a proxy, SITE_URL says the public address)."""
+    return (current_app.config["SITE_URL"] or request.host_url).rstrip("/") + "/sparql"
 
 
 def _download_links(query: str) -> list[tuple[str, str]]:
