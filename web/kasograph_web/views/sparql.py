@@ -15,6 +15,7 @@ from kasograph.publish.linked_data import serialize_graph
 from kasograph.publish.service_description import service_description
 from kasograph.query import saved
 from kasograph.query.completion import editor_terms
+from kasograph.query.lists import parameter_choices
 from kasograph.query.sparql import (
     QueryFailed,
     QueryRefused,
@@ -306,7 +307,8 @@ def question_page(name: str) -> tuple[str, dict]:
     params = urlencode(values)
     downloads = [(fmt, f"{name.rsplit('/', 1)[-1]}.{fmt}" + (f"?{params}" if params else "")) for fmt in ("csv", "json", "tsv", "xml")]
     return "question.html", {"question": question, "values": values, "result": run_for_page(bound), "bound": bound,
-                             "downloads": downloads, "jsonld": None}
+                             "downloads": downloads, "jsonld": None,
+                             "choices": parameter_choices(goal_data().explorer(g.lang), values)}
 
 
 def question_results(name: str, fmt: str) -> Response:
