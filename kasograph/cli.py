@@ -363,15 +363,23 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
 @click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
 @click.option("--site-url", help="Public URL the site will be served from (for the dump links of the VoID description).")
 @click.option("--sparql-endpoint", default="", help="A live SPARQL endpoint to name in the VoID description (a static site has none).")
+@click.option("--contact", metavar="ADDRESS", help="Who answers questions about the data, named in the VoID description: an "
+                                                   "e-mail address or a web page, after a name if you like ('Open data <a@b.fi>').")
 @click.pass_obj
-def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sparql_endpoint: str) -> None:
+def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sparql_endpoint: str, contact: str | None) -> None:
     """Write the whole viewer as static files (HTML, RDF beside each page, dumps, VoID, vocabulary)."""
+    from kasograph.publish.linked_data import contact_point
     from kasograph_web import create_app
     from kasograph_web.static_site import write_static_site
 
     try:
+        contact_point(contact) if contact else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--contact'") from None
+    try:
         app = create_app({"BASE": obj.base, "DATA": str(data) if data else None, "STORE": str(obj.directory.path),
-                          "SITE_URL": site_url or "http://localhost/", "SPARQL_ENDPOINT_URL": sparql_endpoint})
+                          "SITE_URL": site_url or "http://localhost/", "SPARQL_ENDPOINT_URL": sparql_endpoint,
+                          "CONTACT_POINT": contact})
     except InputError as error:
         _fail(error)
     export = write_static_site(app, out)

@@ -41,6 +41,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
     Setting("SPARQL_ENDPOINT_URL", None, str,
             "the endpoint the VoID description names (`void:sparqlEndpoint`); `kasograph publish` names none unless "
             "given `--sparql-endpoint URL`", "this server's `/sparql`"),
+    Setting("CONTACT_POINT", None, str,
+            "who answers questions about the publication, named in the VoID/DCAT description (`dcat:contactPoint`): "
+            "an e-mail address or a web page, after a name if you like (`Open data team <opendata@example.org>`); "
+            "`kasograph publish --contact`. None is invented", "none"),
     Setting("SPARQL_TIMEOUT", 10.0, float,
             "seconds a query may run; past it the query is stopped and answered with `503` (`--timeout`); with a "
             "remote store, the HTTP timeout of the forwarded query"),
