@@ -20,6 +20,7 @@ import re
 import sys
 import threading
 import weakref
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -204,7 +205,7 @@ class ListIndex:
                 self.type_of[thing.value] = type_.value
         #: dimension → for each goal (by number) the values it has: of[name][goal] is a tuple
         self.of: dict[str, list[tuple[str, ...]]] = self._read_values(store, ids)
-        self.by: dict[str, dict[str, list[int]]] = {name: self._inverted(name) for name in DIMENSIONS}
+        self.by: dict[str, dict[str, array]] = {name: self._inverted(name) for name in DIMENSIONS}
         self.members = {"themes": sorted(self.by["theme"]),
                         **{PARTY_LISTS[k]: sorted(p for p, kind in self.kind_of.items() if kind == k) for k in PARTY_LISTS}}
         self.labels: dict[str, dict[str, str]] = {}  # language → IRI → label
@@ -229,14 +230,15 @@ class ListIndex:
         (the order kasograph.query.explore takes them in), the first of each language."""
         for prop in ("skos:prefLabel", "foaf:name"):
             for thing, label in store.query(_SCANS[prop]):
-                if thing.value in wanted:
-                    self.labels.setdefault(label.language or "", {}).setdefault(thing.value, label.value)
+                if thing.value in wanted:  # keyed by the IRI's one (interned) copy, not a copy per label
+                    self.labels.setdefault(label.language or "", {}).setdefault(sys.intern(thing.value), label.value)
 
-    def _inverted(self, name: str) -> dict[str, list[int]]:
-        inverted: dict[str, list[int]] = {}
+    def _inverted(self, name: str) -> dict[str, array]:
+        """Each value → the numbers of the goals that have it (arrays: 4 bytes a goal, not 36)."""
+        inverted: dict[str, array] = {}
         for goal, values in enumerate(self.of[name]):
             for value in values:
-                inverted.setdefault(value, []).append(goal)
+                inverted.setdefault(value, array("I")).append(goal)
         return inverted
 
     def values(self, name: str, goal: int) -> tuple[str, ...]:
@@ -265,7 +267,7 @@ class ListIndex:
     # What a list holds ----------------------------------------------------------------------------
     def matching(self, filters: dict[str, str]) -> set[int] | None:
         """The goals that meet every goal filter (name → key); None when no filter is about goals."""
-        found = sorted((self.by[name].get(key, []) for name, key in filters.items() if name != "type"), key=len)
+        found = sorted((self.by[name].get(key, ()) for name, key in filters.items() if name != "type"), key=len)
         if not found:
             return None
         goals = set(found[0])

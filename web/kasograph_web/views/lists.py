@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from urllib.parse import unquote_to_bytes, urlencode
 
 from flask import Blueprint, Response, abort, g, request
@@ -17,6 +18,7 @@ from kasograph.query.lists import (
     ListPage,
     ListRequest,
     goals_args,
+    list_index,
     list_request,
     read_list,
     read_records,
@@ -28,6 +30,23 @@ bp = Blueprint("lists", __name__)
 KINDS = ",".join(LISTS)
 #: Open data: a script or a notebook on another site may read the files.
 OPEN = {"Access-Control-Allow-Origin": "*"}
+
+
+@bp.record_once
+def warm_up(state) -> None:
+    """With SPARQL_WARM_UP (kasograph serve's first process), read the lists' index in the background
+    at start: at a hundred thousand goals that takes seconds the first visitor would otherwise wait."""
+    app = state.app
+    if not app.config["SPARQL_WARM_UP"]:
+        return
+
+    def read() -> None:
+        try:
+            list_index(app.extensions["kasograph"].store)
+        except Exception:  # the first list asked reads it again, and says what failed
+            app.logger.warning("the lists' index could not be read in advance", exc_info=True)
+
+    threading.Thread(target=read, name="kasograph-lists-index", daemon=True).start()
 
 
 @bp.get(f"/<any({KINDS}):kind><variant:as_>")
