@@ -1,11 +1,16 @@
-"""Search over labels and texts that understands Finnish inflection and compounds.
+"""Search over labels and texts that understands Finnish inflection and compounds, forgives typos and
+does not care whether ä, ö and å were typed.
 
 Finnish inflects and compounds: "mielenterveys" must find "mielenterveysosaamista",
 "huoltaja" must find "huoltajien", "opintopolku" must find "opintopolkuja". Words
 are reduced with the Snowball Finnish stemmer; a query word matches a text word
 when one stem begins the other (allowing the last letters to differ, for consonant
 gradation: "opintopolku" / "opintopolut") or when the text word, a compound,
-contains it.
+contains it. Words and stems are compared folded ("vehvilainen" finds "Vehviläinen",
+"vikström" finds "Vikstrom"). A query word that matches nothing so may still match
+a word beginning within one edit of it (two for long words: "hyvinvionti" finds
+"hyvinvointia"); such hits come after every exact one. People, posts and groups
+are found also by the words for their kind ("kehittämisryhmä", "nimike").
 """
 
 from __future__ import annotations
@@ -14,27 +19,56 @@ import re
 import threading
 import unicodedata
 from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import snowballstemmer
 
 from kasograph.store.engine import GoalStore
+from kasograph.vocabulary import ontology
 
-FIELD_WEIGHTS = {"label": 5.0, "name": 5.0, "metric": 2.0, "target": 2.0, "baseline": 1.0, "outcome": 1.0, "hidden": 2.0}
+FIELD_WEIGHTS = {"label": 5.0, "name": 5.0, "metric": 2.0, "target": 2.0, "baseline": 1.0, "outcome": 1.0, "hidden": 2.0,
+                 "kind": 2.0}
 MIN_STEM = 4
+#: A near (not exact) match of a query word counts this much of an exact one in a hit's score.
+NEAR_WEIGHT = 0.5
+#: Query words longer than this get no typo tolerance (nothing real is that long; a hostile one is costly).
+MAX_NEAR_WORD = 40
+#: At most this much of a query is read, and at most so many of its distinct words: enough for any
+#: sentence a person types, and a bound on a hostile query's cost.
+MAX_QUERY = 500
+MAX_TERMS = 12
+#: Fields a suggestion is made from: what a resource is called, not what a goal's texts say about it.
+SUGGEST_FIELDS = ("label", "name", "hidden")
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 FOAF = "http://xmlns.com/foaf/0.1/"
+ORG = "http://www.w3.org/ns/org#"
 KG = "https://w3id.org/kasograph/def#"
 #: What is indexed, field by field: the goals' texts; the names and labels of parties and of the things
 #: goals name; the strategy themes' labels.
 GOAL_FIELDS = ((SKOS + "prefLabel", "label"), (KG + "metric", "metric"), (KG + "baseline", "baseline"),
                (KG + "target", "target"), (KG + "outcome", "outcome"))
-NAMED_TYPES = (FOAF + "Person", "http://www.w3.org/ns/org#Post", "http://www.w3.org/ns/org#OrganizationalUnit",
-               "http://www.w3.org/ns/org#Organization", FOAF + "Project", "https://schema.org/SoftwareApplication",
-               KG + "Survey")
+NAMED_TYPES = (FOAF + "Person", ORG + "Post", ORG + "OrganizationalUnit", ORG + "Organization", FOAF + "Project",
+               "https://schema.org/SoftwareApplication", KG + "Survey")
 NAMED_FIELDS = ((FOAF + "name", "name"), (SKOS + "prefLabel", "label"), (SKOS + "altLabel", "label"),
                 (SKOS + "hiddenLabel", "hidden"))
+KIND_FIELD = ("", "kind")  # the words for a resource's kind: ours, not the data's, so no property
+#: The words a visitor may search a kind of party or thing by, in Finnish and English (ours, as the
+#: viewer's names of kinds are); the vocabulary's own labels of its classes are added to them.
+KIND_WORDS = {
+    FOAF + "Person": ("henkilö", "person"),
+    ORG + "Post": ("nimike", "virka", "post", "title"),
+    KG + "DevelopmentGroup": ("ryhmä", "group"),
+    KG + "ManagementTeam": ("ryhmä", "group"),
+    KG + "Division": ("toimiala", "division"),
+    ORG + "OrganizationalUnit": ("yksikkö", "unit"),
+    ORG + "Organization": ("organisaatio", "organisation", "organization"),
+    FOAF + "Project": ("hanke", "project"),
+    "https://schema.org/SoftwareApplication": ("järjestelmä", "system"),
+    KG + "Survey": ("kysely", "survey"),
+}
 
 
 @dataclass
@@ -43,6 +77,17 @@ class Hit:
     score: float
     fields: list[str] = field(default_factory=list)
     snippet: str = ""
+    near: bool = False  # some query word matched only a word within an edit or two of it
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of a query, folded: its stem, the edits forgiven, and whether it is still being typed."""
+
+    word: str
+    stem: str
+    edits: int
+    prefix: bool = False
 
 
 _local = threading.local()
@@ -61,8 +106,43 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold())
 
 
+def indexed_words(text: str) -> list[str]:
+    """The words of a text as indexed: its words, and each hyphenated compound also written as one word
+    ("sote-keskus" is searched as "sotekeskus" too, "well-being" as "wellbeing")."""
+    found = words(text)
+    if "-" in text:
+        found += [w.replace("-", "") for w in re.findall(r"\w+(?:-\w+)+", unicodedata.normalize("NFC", text).casefold())]
+    return found
+
+
 def stems(text: str) -> list[str]:
     return _stemmer().stemWords(words(text))
+
+
+def fold(word: str) -> str:
+    """`word` without its diacritics: "vehviläinen" → "vehvilainen", "å" → "a" (people type Finnish
+    on keyboards without ä and ö, and names are written both ways)."""
+    if word.isascii():
+        return word
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)))
+
+
+def edits_forgiven(stem: str) -> int:
+    """How many typing mistakes a query word may have: one from five letters on, two from nine."""
+    if len(stem) > MAX_NEAR_WORD:
+        return 0
+    return 2 if len(stem) >= 9 else 1 if len(stem) >= 5 else 0
+
+
+def terms(query: str, *, typing: bool = False) -> list[Term]:
+    """The query's words as terms; `typing`: the last one is being typed (unless a space follows it)."""
+    query = query[:MAX_QUERY]
+    typed = words(query)
+    found = [Term(fold(w), fold(s), edits_forgiven(s)) for w, s in zip(typed, _stemmer().stemWords(typed)) if s]
+    if typing and found and not query[-1:].isspace():
+        last = found[-1]
+        found[-1] = Term(last.word, last.stem, edits_forgiven(last.word), prefix=True)
+    return list(dict.fromkeys(found))[:MAX_TERMS]  # a word said twice is asked once
 
 
 def matches(query_stem: str, text_word: str, text_stem: str) -> bool:
@@ -82,13 +162,129 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
+class Vocabulary:
+    """The index's distinct words (folded) and their stems, in sorted lists that answer by bisection:
+    which words a stem or a word begins, which contain a part (one string search over all of them),
+    and which begin within a few edits of a word. A search so costs the words it finds, not all words."""
+
+    def __init__(self, stem_of: dict[str, str]):
+        self.stem_of = stem_of
+        self.sorted = sorted(stem_of)
+        by_stem = sorted((stem, word) for word, stem in stem_of.items())
+        self.stems = [stem for stem, _ in by_stem]
+        self.stem_words = [word for _, word in by_stem]
+        self.text = "\n" + "\n".join(self.sorted) + "\n"  # every word, for one search of a part of a word
+        self.starts = array("I", _starts(self.sorted))  # where each word begins in self.text
+
+    def beginning(self, prefix: str) -> list[str]:
+        return self.sorted[bisect_left(self.sorted, prefix):bisect_left(self.sorted, _after(prefix))]
+
+    def with_stem_beginning(self, prefix: str) -> list[str]:
+        return self.stem_words[bisect_left(self.stems, prefix):bisect_left(self.stems, _after(prefix))]
+
+    def with_stem(self, stem: str) -> list[str]:
+        return self.stem_words[bisect_left(self.stems, stem):bisect_right(self.stems, stem)]
+
+    def containing(self, part: str) -> Iterator[str]:
+        at = self.text.find(part)
+        while at >= 0:
+            i = bisect_right(self.starts, at) - 1
+            yield self.sorted[i]
+            at = self.text.find(part, self.starts[i] + len(self.sorted[i]) + 1)  # on from the next word
+
+    def exact(self, term: Term) -> set[str]:
+        """Words the term matches as typed (`matches`: by stem or as part of a compound; a word being
+        typed also every word it begins)."""
+        q = term.stem
+        if term.prefix:
+            typed = set(self.beginning(term.word))
+            return typed | self.exact(Term(term.word, q, 0)) if len(q) >= MIN_STEM else typed
+        if len(q) < MIN_STEM:
+            return set(self.with_stem(q)) | ({q} if q in self.stem_of else set())
+        candidates = set(self.with_stem_beginning(q[:MIN_STEM + 1])) | set(self.containing(q))
+        return {w for w in candidates if matches(q, w, self.stem_of[w])}
+
+    def near(self, term: Term) -> set[str]:
+        """Words that begin within the term's forgiven edits of it (of its stem; of the word while typed)."""
+        found: set[str] = set()
+        if term.edits:
+            for first, end in near_prefixes(self.sorted, term.word if term.prefix else term.stem, term.edits):
+                found.update(self.sorted[first:end])
+        return found
+
+
+def _starts(sorted_words: list[str]) -> Iterator[int]:
+    at = 1
+    for word in sorted_words:
+        yield at
+        at += len(word) + 1
+
+
+def _after(prefix: str) -> str:
+    """The least string after every string that begins with `prefix`."""
+    if not prefix or prefix[-1] == "\U0010ffff":
+        return prefix + "\U0010ffff"
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def near_prefixes(sorted_words: list[str], query: str, edits: int) -> Iterator[tuple[int, int]]:
+    """Spans of `sorted_words` whose words all begin with a prefix at most `edits` edits from `query`
+    (insertions, deletions, substitutions and swaps of neighbours: optimal string alignment distance)
+    and with its first letter: a typo there is rare, and forgiving it would read every word.
+
+    A Levenshtein automaton walked over the sorted words as over a trie, a prefix's words being the
+    span that bisection finds: a prefix too far from every beginning of the query is left with all its
+    words unread, and one near the whole query gives its whole span at once."""
+    first = query[:1]
+    start, stop = bisect_left(sorted_words, first), bisect_left(sorted_words, _after(first))
+    above = list(range(len(query) + 1))
+    stack = [(first, start, stop, _next_row(query, above, above, first, "", edits, 1), above)]
+    while stack:
+        prefix, start, stop, row, above = stack.pop()
+        for char, first_word, end in _next_letters(sorted_words, prefix, start, stop):
+            new = _next_row(query, row, above, char, prefix[-1], edits, len(prefix) + 1)
+            if new[-1] <= edits:
+                yield first_word, end
+            elif min(new) <= edits:
+                stack.append((prefix + char, first_word, end, new, row))
+
+
+def _next_letters(sorted_words: list[str], prefix: str, first: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """The letters that follow `prefix` in the span (all of whose words begin with it), each with its span."""
+    depth = len(prefix)
+    if first < end and len(sorted_words[first]) == depth:
+        first += 1  # the prefix itself is a word, sorted first
+    while first < end:
+        char = sorted_words[first][depth]
+        stop = bisect_left(sorted_words, prefix + chr(ord(char) + 1), first, end) if char < "\U0010ffff" else end
+        yield char, first, stop
+        first = stop
+
+
+def _next_row(query: str, row: list[int], above: list[int], char: str, last: str, edits: int, depth: int) -> list[int]:
+    """The distances of each beginning of `query` from the prefix one `char` longer, `depth` letters long
+    (row: from the prefix; above: from the prefix less its `last` letter). Only cells within `edits` of
+    the diagonal can stay within `edits`: the others are left at edits + 1."""
+    too_far = edits + 1
+    new = [depth if depth < too_far else too_far] + [too_far] * len(query)
+    for i in range(max(1, depth - edits), min(len(query), depth + edits) + 1):
+        cost = row[i - 1] if query[i - 1] == char else row[i - 1] + 1
+        if row[i] + 1 < cost:
+            cost = row[i] + 1
+        if new[i - 1] + 1 < cost:
+            cost = new[i - 1] + 1
+        if i > 1 and query[i - 1] == last and query[i - 2] == char and above[i - 2] + 1 < cost:
+            cost = above[i - 2] + 1
+        new[i] = cost if cost < too_far else too_far
+    return new
+
 class SearchIndex:
     """An in-memory index of the store's goals, parties, themes and named things.
 
     Read with one scan per property (a join of the properties with the types in one query took
     Oxigraph 3.5 s at a million triples, the scans 1 s), and kept as postings: each distinct word,
-    stemmed once, with the entries it occurs in. A search tries the query's stems against the
-    distinct words, not against every text, so it costs the size of the vocabulary, not of the store.
+    folded and stemmed once, with the entries it occurs in. A search looks the query's stems up in
+    the vocabulary (Vocabulary), so it costs the words it finds, not the size of the store.
     An entry is a resource and a field, as numbers; the texts stay in the store, which gives back
     the few that results show (350 MB less at five million triples).
     """
@@ -97,14 +293,25 @@ class SearchIndex:
         self.store = store
         self.iris: list[str] = []
         self._iri_ids: dict[str, int] = {}
-        self.fields: list[tuple[str, str]] = [*GOAL_FIELDS, *NAMED_FIELDS]  # (property, field name), by number
+        self.fields: list[tuple[str, str]] = [*GOAL_FIELDS, *NAMED_FIELDS, KIND_FIELD]  # (property, field name), by number
         self.entry_iri = array("I")  # entry → resource number
         self.entry_field = array("B")  # entry → field number
-        # word → (its stem, the entries it is in): arrays of ints, 4 bytes each, not lists of int objects
-        self.words: dict[str, tuple[str, array]] = {}
-        goals = self._subjects(store, f"SELECT ?s WHERE {{ ?s a <{KG}Goal> }}")
-        named = set().union(*(self._subjects(store, f"SELECT ?s WHERE {{ ?s a <{t}> }}") for t in NAMED_TYPES))
-        themes = self._subjects(store, f"SELECT DISTINCT ?s WHERE {{ ?g <{KG}theme> ?s }}")
+        # folded word → the entries it is in: arrays of ints, 4 bytes each, not lists of int objects
+        self.postings: dict[str, array] = {}
+        self._spelt: dict[str, str] = {}  # folded word → a spelling of it as written, to stem (while building)
+        self._folded: dict[str, str] = {}  # word as written → folded (while building)
+        for iri, field_id, text in self._texts(store):
+            self._add(self._iri_id(iri), field_id, text)
+        spellings = list(self._spelt.values())
+        stem_of = {fold(w): fold(s) for w, s in zip(spellings, _stemmer().stemWords(spellings))}
+        self.vocabulary = Vocabulary(stem_of)
+        del self._iri_ids, self._spelt, self._folded  # only for building
+
+    def _texts(self, store: GoalStore) -> Iterator[tuple[str, int, str]]:
+        """(resource, field number, text) of everything indexed, the words for kinds last."""
+        goals = _subjects(store, f"SELECT ?s WHERE {{ ?s a <{KG}Goal> }}")
+        named = set().union(*(_subjects(store, f"SELECT ?s WHERE {{ ?s a <{t}> }}") for t in NAMED_TYPES))
+        themes = _subjects(store, f"SELECT DISTINCT ?s WHERE {{ ?g <{KG}theme> ?s }}")
         # A scan gives each triple once; only a resource in two groups could give a text twice.
         twice = (goals & named) | (goals & themes) | (named & themes)
         seen: set[tuple[str, int, str]] = set()
@@ -118,14 +325,10 @@ class SearchIndex:
                             if (iri, field_id, text.value) in seen:
                                 continue
                             seen.add((iri, field_id, text.value))
-                        self._add(self._iri_id(iri), field_id, text.value)
-        stems_of = dict(zip(self.words, _stemmer().stemWords(list(self.words))))
-        self.words = {word: (stems_of[word], entries) for word, (_, entries) in self.words.items()}
-        del self._iri_ids  # only for building
-
-    @staticmethod
-    def _subjects(store: GoalStore, sparql: str) -> set[str]:
-        return {row[0].value for row in store.query(sparql)}
+                        yield iri, field_id, text.value
+        kind_id = self.fields.index(KIND_FIELD)
+        for iri, text in kind_texts(store, named):
+            yield iri, kind_id, text
 
     def _iri_id(self, iri: str) -> int:
         found = self._iri_ids.get(iri)
@@ -138,10 +341,20 @@ class SearchIndex:
         index = len(self.entry_iri)
         self.entry_iri.append(iri_id)
         self.entry_field.append(field_id)
-        for word in dict.fromkeys(words(text)):
-            self.words.setdefault(word, ("", array("I")))[1].append(index)
+        for word in dict.fromkeys(indexed_words(text)):
+            folded = self._folded.get(word)
+            if folded is None:
+                folded = self._folded[word] = fold(word)
+            postings = self.postings.get(folded)
+            if postings is None:
+                postings = self.postings[folded] = array("I")
+                self._spelt[folded] = word
+            if not postings or postings[-1] != index:  # "Vikström" and "Vikstrom" in one text: once
+                postings.append(index)
 
     def _texts_of(self, iri: str, prop: str) -> list[str]:
+        if not prop:
+            return []
         return [row[0].value for row in self.store.query(f"SELECT ?text WHERE {{ <{iri}> <{prop}> ?text }}")]
 
     def texts(self) -> dict[str, list[tuple[str, str]]]:
@@ -150,64 +363,137 @@ class SearchIndex:
         indexed = set(zip(self.entry_iri, self.entry_field))
         ids = {iri: i for i, iri in enumerate(self.iris)}
         by_iri: dict[str, list[tuple[str, str]]] = {}
+        kind_id = self.fields.index(KIND_FIELD)
         for field_id, (prop, field_name) in enumerate(self.fields):
-            for subject, text in self.store.query(f"SELECT ?s ?text WHERE {{ ?s <{prop}> ?text }}"):
-                iri_id = ids.get(subject.value)
+            rows = kind_texts(self.store, ids) if field_id == kind_id else (
+                (s.value, t.value) for s, t in self.store.query(f"SELECT ?s ?text WHERE {{ ?s <{prop}> ?text }}"))
+            for iri, text in rows:
+                iri_id = ids.get(iri)
                 if iri_id is not None and (iri_id, field_id) in indexed:
-                    by_iri.setdefault(subject.value, []).append((field_name, text.value))
+                    by_iri.setdefault(iri, []).append((field_name, text))
         return by_iri
 
+    def stems_in(self, texts: Iterable[str]) -> dict[str, str]:
+        """The indexed words of `texts` (folded) whose stems (folded) are not the words themselves: what a
+        browser needs to match them as this index does, having no Finnish stemmer of its own."""
+        stem_of = self.vocabulary.stem_of
+        found = {fold(w) for text in texts for w in indexed_words(text)}
+        return {w: stem_of[w] for w in sorted(found) if w in stem_of and stem_of[w] != w}
+
     def search(self, query: str, limit: int = 50) -> list[Hit]:
-        """Resources whose texts match every word of the query, best first."""
-        query_stems = [s for s in stems(query) if s]
-        if not query_stems:
+        """Resources whose texts match every word of the query, best first; near matches (typos) after
+        every exact one, looked for only when the exact ones are fewer than `limit`."""
+        return self._find(terms(query), limit, None, snippets=True)
+
+    def suggest(self, query: str, limit: int = 8) -> list[Hit]:
+        """What a visitor typing `query` may be looking for: resources whose names or labels match it,
+        the last word as the beginning of a word."""
+        if len(query.strip()) < 2:
+            return []  # one letter begins a twentieth of all words: nothing worth offering
+        return self._find(terms(query, typing=True), limit, SUGGEST_FIELDS, snippets=False)
+
+    def _find(self, query: list[Term], limit: int, fields: Iterable[str] | None, *, snippets: bool) -> list[Hit]:
+        if not query:
             return []
-        matched_by: dict[int, set[int]] = {}  # entry → the query stems it matches
-        for i, query_stem in enumerate(query_stems):
-            for word, (stem, entries) in self.words.items():
-                if matches(query_stem, word, stem):
-                    for entry in entries:
-                        matched_by.setdefault(entry, set()).add(i)
+        allowed = None if fields is None else {i for i, (_, name) in enumerate(self.fields) if name in fields}
+        exact = [self.vocabulary.exact(t) for t in query]
+        near: list[set[str]] = [set() for _ in query]
+        hits = self._ranked(query, exact, near, allowed)
+        if len(hits) < limit and any(t.edits for t in query):
+            near = [self.vocabulary.near(t) - found for t, found in zip(query, exact)]
+            if any(near):
+                hits = self._ranked(query, exact, near, allowed)
+        hits = hits[:limit]
+        if snippets:
+            self._add_snippets(hits, set().union(*exact, *near))
+        return hits
+
+    def _entries(self, found: list[set[str]], allowed: set[int] | None) -> dict[int, set[int]]:
+        """Entry → the query words (by number) that one of its words matches."""
+        by_entry: dict[int, set[int]] = {}
+        for i, matched in enumerate(found):
+            for word in matched:
+                for entry in self.postings[word]:
+                    if allowed is None or self.entry_field[entry] in allowed:
+                        by_entry.setdefault(entry, set()).add(i)
+        return by_entry
+
+    def _ranked(self, query: list[Term], exact: list[set[str]], near: list[set[str]], allowed: set[int] | None) -> list[Hit]:
+        """Resources matching every query word (exactly or nearly), those with fewer near matches first,
+        then by score (the weights of the fields matched)."""
         hits: dict[str, Hit] = {}
-        found: dict[str, set[int]] = {}
-        first_field: dict[str, tuple[str, str]] = {}  # the field whose text gives the snippet
-        for entry in sorted(matched_by):
-            iri = self.iris[self.entry_iri[entry]]
-            prop, field_name = self.fields[self.entry_field[entry]]
-            matched = matched_by[entry]
-            found.setdefault(iri, set()).update(matched)
-            hit = hits.setdefault(iri, Hit(iri, 0.0))
-            hit.score += FIELD_WEIGHTS.get(field_name, 1.0) * len(matched)
-            if field_name not in hit.fields:
-                hit.fields.append(field_name)
-            first_field.setdefault(iri, (prop, field_name))
-        complete = [h for iri, h in hits.items() if len(found[iri]) == len(query_stems)]
-        complete.sort(key=lambda h: (-h.score, h.iri))
-        for hit in complete[:limit]:
-            texts = self._texts_of(hit.iri, first_field[hit.iri][0])
-            hit.snippet = next((_snippet(t, query_stems, self._stem) for t in texts if _matching(t, query_stems, self._stem)),
-                               _snippet(texts[0], query_stems, self._stem) if texts else "")
-        return complete[:limit]
+        exactly: dict[str, set[int]] = {}
+        nearly: dict[str, set[int]] = {}
+        for found, weight, into in ((self._entries(exact, allowed), 1.0, exactly), (self._entries(near, allowed), NEAR_WEIGHT, nearly)):
+            for entry in sorted(found):
+                iri = self.iris[self.entry_iri[entry]]
+                field_name = self.fields[self.entry_field[entry]][1]
+                into.setdefault(iri, set()).update(found[entry])
+                hit = hits.setdefault(iri, Hit(iri, 0.0))
+                hit.score += FIELD_WEIGHTS.get(field_name, 1.0) * weight * len(found[entry])
+                if field_name not in hit.fields:
+                    hit.fields.append(field_name)
+        complete = []
+        for iri, hit in hits.items():
+            missing = len(query) - len(exactly.get(iri, ()))
+            if missing == 0 or len(exactly.get(iri, set()) | nearly.get(iri, set())) == len(query):
+                hit.near = missing > 0
+                complete.append((missing, -hit.score, iri, hit))
+        return [hit for *_, hit in sorted(complete)]
 
-    def _stem(self, word: str) -> str:
-        """A text word's stem: the index has stemmed every word of the texts once (stemming them again for
-        the snippets took half of a search's time)."""
-        known = self.words.get(word)
-        return known[0] if known is not None else _stemmer().stemWord(word)
+    def _add_snippets(self, hits: list[Hit], matched: set[str]) -> None:
+        """Each hit's snippet: around the first matched word of its weightiest field that has one."""
+        for hit in hits:
+            props = dict.fromkeys(p for p, name in sorted(self.fields, key=lambda f: -FIELD_WEIGHTS.get(f[1], 1.0))
+                                  if p and name in hit.fields)
+            first_texts: list[str] = []
+            for prop in props:
+                texts = self._texts_of(hit.iri, prop)
+                first_texts = first_texts or texts
+                found = next((t for t in texts if _has_word(t, matched)), None)
+                if found is not None:
+                    hit.snippet = snippet(found, matched)
+                    break
+            else:
+                hit.snippet = snippet(first_texts[0], matched) if first_texts else ""
 
 
-def _matching(text: str, query_stems: list[str], stem=None) -> bool:
-    stem = stem or _stemmer().stemWord
-    return any(matches(q, w, stem(w)) for w in words(text) for q in query_stems)
+def _subjects(store: GoalStore, sparql: str) -> set[str]:
+    return {row[0].value for row in store.query(sparql)}
 
 
-def _snippet(text: str, query_stems: list[str], stem=None, width: int = 160) -> str:
-    """The part of `text` around its first matching word."""
-    stem_of = stem or _stemmer().stemWord
-    for match in re.finditer(r"\w+", text):
-        word = unicodedata.normalize("NFC", match.group()).casefold()
-        stem = stem_of(word)
-        if any(matches(q, word, stem) for q in query_stems):
+def kind_texts(store: GoalStore, among: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(resource, the words for its kinds) for the resources `among` that have a kind with words."""
+    among = among if isinstance(among, (set, dict, frozenset)) else set(among)
+    labels = class_labels()
+    kinds: dict[str, list[str]] = {}
+    for type_iri, own in KIND_WORDS.items():
+        for subject in _subjects(store, f"SELECT ?s WHERE {{ ?s a <{type_iri}> }}"):
+            if subject in among:
+                kinds.setdefault(subject, []).extend([*labels.get(type_iri, ()), *own])
+    for iri, kind_words in kinds.items():
+        yield iri, " ".join(dict.fromkeys(kind_words))
+
+
+def class_labels() -> dict[str, list[str]]:
+    """The vocabulary's labels of its classes ("Kehittämisryhmä", "Development group"), by class."""
+    from rdflib.namespace import RDFS
+
+    found: dict[str, list[str]] = {}
+    for cls, label in ontology().subject_objects(RDFS.label):
+        found.setdefault(str(cls), []).append(str(label))
+    return found
+
+
+def _has_word(text: str, matched: set[str]) -> bool:
+    return any(fold(w) in matched for w in indexed_words(text))
+
+
+def snippet(text: str, matched: set[str], width: int = 160) -> str:
+    """The part of `text` around its first word that is one of the `matched` (folded) words."""
+    for match in re.finditer(r"\w+(?:-\w+)*", text):
+        found = unicodedata.normalize("NFC", match.group()).casefold()
+        if any(fold(w) in matched for w in (found.replace("-", ""), *found.split("-"))):
             start = max(0, match.start() - width // 3)
             end = min(len(text), start + width)
             return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
