@@ -7,10 +7,11 @@ are reduced with the Snowball Finnish stemmer; a query word matches a text word
 when one stem begins the other (allowing the last letters to differ, for consonant
 gradation: "opintopolku" / "opintopolut") or when the text word, a compound,
 contains it. Words and stems are compared folded ("vehvilainen" finds "Vehviläinen",
-"vikström" finds "Vikstrom"). A query word that matches nothing so may still match
-a word beginning within one edit of it (two for long words: "hyvinvionti" finds
-"hyvinvointia"); such hits come after every exact one. People, posts and groups
-are found also by the words for their kind ("kehittämisryhmä", "nimike").
+"vikström" finds "Vikstrom"). A query word also matches, nearly, a word beginning
+within one edit of it (two for long words: "hyvinvionti" finds "hyvinvointia");
+such hits come after every exact one, and are looked for only when the exact ones
+are fewer than a page. People, posts and groups are found also by the words for
+their kind ("kehittämisryhmä", "nimike").
 """
 
 from __future__ import annotations

@@ -36,7 +36,9 @@ def write_static_site(app: Flask, out: Path) -> Export:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     client = app.test_client()
-    seeds = ["index.html", "index.en.html", "search.html", "search.en.html", "search-index.json"]
+    # search/suggest.json without a query: the static site's answer to every query, which tells the search
+    # box's script that no server answers there (it then matches search-index.json itself)
+    seeds = ["index.html", "index.en.html", "search.html", "search.en.html", "search-index.json", "search/suggest.json"]
     for name in ("def", "shapes", "void"):
         seeds += [f"{name}.html", f"{name}.en.html"] + [f"{name}.{f.name}" for f in formats.GRAPHS.values()]
     seeds += [f"download/{DUMP_NAME}.{f.name}" for f in formats.DUMPS.values()]

@@ -10,7 +10,8 @@ from flask import Blueprint, Response, abort, current_app, g, request
 from kasograph.model.iris import local_path
 from kasograph.query.explore import AGENT_KINDS
 from kasograph.vocabulary import status_names
-from kasograph_web.context import goal_data, iri_of, rendered
+from kasograph_web import i18n
+from kasograph_web.context import goal_data, iri_of, language, link_to, rendered, text
 from kasograph_web.documents import embedded_jsonld, page, resource_rdf, serve_page, split_variant
 from kasograph_web.views.graphs import ego_svg
 
@@ -30,6 +31,19 @@ def index_document(as_: str) -> Response:
 @bp.get("/search<variant:as_>")
 def search_document(as_: str) -> Response:
     return serve_page("search", as_, lambda: search(request.args.get("q", "")))
+
+
+@bp.get("/search/suggest.json")
+def search_suggestions() -> Response:
+    """What the header's search box offers while a visitor types (static/suggest.js), from the search
+    page's index: labels in the page's language (?lang=), links relative to the site's root."""
+    g.lang, g.request_dir = language(), ""
+    query = request.args.get("q", "")
+    data = goal_data()
+    items = data.explorer(g.lang).items([hit.iri for hit in data.search_index.suggest(query)])
+    found = [{"label": item.label.value, "lang": item.label.lang, "kind": text("kind_" + item.kind), "href": href}
+             for item in items if (href := link_to(item.iri))]
+    return Response(json.dumps({"query": query, "suggestions": found}, ensure_ascii=False), mimetype="application/json")
 
 
 @bp.get("/search-index.json")
@@ -94,15 +108,20 @@ def search(query: str) -> tuple[str, dict]:
     items = explorer.items([h.iri for h in hits])
     results = list(zip(items, hits))
     explorer.with_status([i for i in items if i.kind == "goal"])  # adds status badges in place
-    return "search.html", {"query": query, "results": results, "jsonld": None}
+    near = [(item, hit) for item, hit in results if hit.near]  # a word matched only as if mistyped: after the others
+    return "search.html", {"query": query, "results": [r for r in results if not r[1].near], "near": near, "jsonld": None}
 
 
 def search_index() -> list[dict]:
-    """The search index as JSON for the static site, where no server answers queries."""
+    """The search index as JSON for the static site, where no server answers queries: each resource's
+    labels and texts, and the stems of their words (the browser has no Finnish stemmer)."""
     data = goal_data()
-    texts = data.search_index.texts()
+    index = data.search_index
+    texts = index.texts()
     iris = sorted(texts)
     fi, en = data.explorer("fi"), data.explorer("en")
     labels_fi, labels_en, kinds = fi.labels(iris), en.labels(iris), fi.kinds(iris)
-    return [{"path": local_path(iri, data.base), "kind": kinds[iri], "fi": labels_fi[iri].value, "en": labels_en[iri].value,
-             "text": " ".join(text for _, text in texts[iri])} for iri in iris if local_path(iri, data.base)]
+    kind_names = {kind: {lang: i18n.TEXTS[lang].get(f"kind_{kind}", "") for lang in i18n.LANGUAGES} for kind in set(kinds.values())}
+    return [{"path": local_path(iri, data.base), "kind": kinds[iri], "kind_name": kind_names[kinds[iri]], "fi": labels_fi[iri].value,
+             "en": labels_en[iri].value, "text": " ".join(said for _, said in texts[iri]),
+             "stems": index.stems_in(said for _, said in texts[iri])} for iri in iris if local_path(iri, data.base)]
