@@ -193,3 +193,40 @@ _THEMES = "SELECT DISTINCT ?theme WHERE { ?goal a kg:Goal ; kg:theme ?theme }"
 def goal_themes(store: GoalStore) -> list[str]:
     """The themes that have goals (IRIs): what `responsibility_graph(theme=…)` can show."""
     return [row["theme"].value for row in store.query(_THEMES)]
+
+
+def _summary(graph: nx.Graph, node: str) -> dict:
+    data = graph.nodes[node]
+    return {"iri": node, "label": data["label"], "type": data["type"], "path": data.get("path", "")}
+
+
+def _by_label(graph: nx.Graph, nodes) -> list[str]:
+    return sorted(nodes, key=lambda n: (graph.nodes[n]["label"].casefold(), n))
+
+
+def responsibility_outline(graph: nx.DiGraph) -> list[dict]:
+    """The responsibility graph as a nested list, to read without its picture: themes → goals → parties.
+
+    Each level by label; a goal carries its `status` and `status_label`, a party its `role` for that goal
+    (as on the edge). Every item has `iri`, `label`, `type` and `path`, as the graph's nodes do.
+    """
+    themes = _by_label(graph, (n for n, d in graph.nodes(data=True) if d["type"] == "theme"))
+    return [{**_summary(graph, theme), "goals": [_outline_goal(graph, goal) for goal in _by_label(graph, graph.successors(theme))]}
+            for theme in themes]
+
+
+def _outline_goal(graph: nx.DiGraph, goal: str) -> dict:
+    data = graph.nodes[goal]
+    parties = [{**_summary(graph, party), "role": graph[goal][party].get("role", "")} for party in _by_label(graph, graph.successors(goal))]
+    return {**_summary(graph, goal), "status": data.get("status", ""), "status_label": data.get("status_label", ""), "parties": parties}
+
+
+def partner_lists(graph: nx.Graph) -> list[dict]:
+    """Each party of a collaboration (or ego) graph by label, with its `partners`: those it shares goals with,
+    the most shared first, each with `shared` (the number of goals). Parties who share none have no partners."""
+    def partner(node: str, other: str) -> dict:
+        return {**_summary(graph, other), "shared": graph[node][other].get("weight", 1)}
+
+    return [{**_summary(graph, node), "goals": graph.nodes[node].get("goals", 0),
+             "partners": sorted((partner(node, other) for other in graph[node]), key=lambda p: (-p["shared"], p["label"].casefold()))}
+            for node in _by_label(graph, graph.nodes)]

@@ -103,7 +103,7 @@
     list.className = "completions";
     list.setAttribute("role", "listbox");
     list.tabIndex = 0;  // it scrolls, so it may take focus; its keys stay in the textarea (aria-activedescendant), where Tab takes a suggestion
-    list.setAttribute("aria-label", texts.suggestions ? texts.suggestions.replace("{n}", "").trim() : "");
+    list.setAttribute("aria-label", texts.suggestions_label || "");
     list.hidden = true;
     state.wrap.appendChild(list);
     var live = document.createElement("div");
