@@ -63,7 +63,18 @@ def _fail(error: InputError) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The commands, each ending a problem with the input or the store (a server down, refusing, timing out)
+    in `error:` lines and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            _fail(error)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--base", envvar="KASOGRAPH_BASE", default=DEFAULT_BASE, show_default=True,
               help="IRI base of the data (also from $KASOGRAPH_BASE).")
 @click.option("--store", envvar="KASOGRAPH_STORE", metavar="DIR|URL|FILE.toml",
@@ -217,7 +228,8 @@ def questions(fmt: str) -> None:
     listed = catalogue().values()
     if fmt == "json":
         click.echo(json.dumps([{"name": q.name, "title": q.title, "title_fi": q.title_fi, "description": q.description,
-                                "parameters": {p.name: p.default for p in q.parameters}} for q in listed],
+                                "description_fi": q.description_fi, "parameters": {p.name: p.default for p in q.parameters}}
+                               for q in listed],
                               ensure_ascii=False, indent=2))
         return
     rows = [[q.name, ", ".join(f'{p.name}="{p.default}"' for p in q.parameters), q.title] for q in listed]
@@ -361,16 +373,19 @@ def serve(obj: Context, host: str, port: int, data: Path | None, site_url: str |
 @main.command()
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the site into.")
 @click.option("--data", type=click.Path(path_type=Path), help=SOURCE_HELP)
-@click.option("--site-url", help="Public URL the site will be served from (for the dump links of the VoID description).")
-@click.option("--sparql-endpoint", default="", help="A live SPARQL endpoint to name in the VoID description (a static site has none).")
+@click.option("--site-url", help="Public URL the site will be served from (for the dump links of the VoID description "
+                                  "and the links of 404.html).")
+@click.option("--sparql-endpoint", default="", help="A live SPARQL endpoint to name in the VoID description and to send "
+                                                    "the query page's queries to (a static site has none).")
 @click.option("--contact", metavar="ADDRESS", help="Who answers questions about the data, named in the VoID description: an "
                                                    "e-mail address or a web page, after a name if you like ('Open data <a@b.fi>').")
 @click.pass_obj
 def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sparql_endpoint: str, contact: str | None) -> None:
     """Write the whole viewer as static files (HTML, RDF beside each page, dumps, VoID, vocabulary)."""
-    from kasograph.publish.linked_data import contact_point
     from kasograph_web import create_app
     from kasograph_web.static_site import write_static_site
+
+    from kasograph.publish.linked_data import contact_point
 
     try:
         contact_point(contact) if contact else None
@@ -382,6 +397,10 @@ def publish(obj: Context, out: Path, data: Path | None, site_url: str | None, sp
                           "CONTACT_POINT": contact})
     except InputError as error:
         _fail(error)
+    if not site_url:
+        click.echo("warning: no --site-url given: the VoID description's download links will name http://localhost/ "
+                   "and 404.html's links the web host's root; give --site-url https://… (the address the site is "
+                   "served from) to fix them", err=True)
     export = write_static_site(app, out)
     for page, link in export.broken:
         click.echo(f"error: broken link {link!r} in {page}", err=True)

@@ -98,14 +98,15 @@ class Reading:
     services: list[Token] = field(default_factory=list)  # the token after each SERVICE [SILENT]
     updates: set[str] = field(default_factory=set)  # update keywords, upper-cased
     names_graphs: bool = False  # GRAPH, FROM or FROM NAMED (or a name that an engine may read so)
+    has_from: bool = False  # FROM or FROM NAMED: the query gives its own dataset
     ambiguous: list[str] = field(default_factory=list)  # why engines may read it differently
     depth: int = 0  # deepest nesting of ( { [
 
     def join(self, other: "Reading") -> "Reading":
         """Both readings at once: whatever either sees counts."""
         return Reading(self.services + other.services, self.updates | other.updates,
-                       self.names_graphs or other.names_graphs, self.ambiguous + other.ambiguous,
-                       max(self.depth, other.depth))
+                       self.names_graphs or other.names_graphs, self.has_from or other.has_from,
+                       self.ambiguous + other.ambiguous, max(self.depth, other.depth))
 
 
 def tokens(sparql: str) -> list[Token]:
@@ -167,6 +168,7 @@ def _read_word(token: Token, following: list[Token], reading: Reading, text: str
         reading.updates.add(keyword)
     elif keyword in ("GRAPH", "FROM"):
         reading.names_graphs = True
+        reading.has_from = reading.has_from or keyword == "FROM"
     elif keyword == "SERVICE":
         if following and following[0].kind == "word" and following[0].text.upper() == "SILENT":
             following = following[1:]
@@ -190,6 +192,14 @@ def _at(text: str, offset: int) -> str:
     """A position as the engine's messages give it: line:column, both from 1."""
     line = text.count("\n", 0, offset) + 1
     return f"at {line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them the query holds as a keyword (None: none)."""
+    for token in tokens(sparql):
+        if token.kind == "word" and token.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return token.text.upper()
+    return None
 
 
 @functools.lru_cache(maxsize=512)

@@ -115,3 +115,89 @@ def listener():
     witness = Listener()
     yield witness
     witness.close()
+
+
+VIRTUOSO_FILES = Path(__file__).parent / "fixtures" / "virtuoso"
+ENGINES = ("oxigraph", "virtuoso")
+
+
+def oxigraph_binary() -> str | None:
+    """The `oxigraph` command of the test extra (PyPI's oxigraph package), beside this Python or on PATH."""
+    import shutil
+
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+def virtuoso_binary() -> str | None:
+    """Debian's Virtuoso (package virtuoso-opensource-7-bin, which scripts/test installs)."""
+    import shutil
+
+    return shutil.which("virtuoso-t")
+
+
+class SparqlServer:
+    """A real SPARQL server for the remote-store tests, with its database in `folder` on fixed free ports of
+    127.0.0.1, so that it can be stopped (or killed) and started again on the same data: `oxigraph serve`
+    (kasograph's location for it is its bare URL) or Debian's Virtuoso (a settings file,
+    tests/fixtures/virtuoso, its anonymous SPARQL user allowed to write by grants.sql)."""
+
+    def __init__(self, engine: str, folder: Path, timeout: int = 5):
+        binary = oxigraph_binary() if engine == "oxigraph" else virtuoso_binary()
+        if binary is None:
+            pytest.fail(f"{engine} is not installed: scripts/test installs it (oxigraph from PyPI, virtuoso-opensource-7-bin)")
+        self.engine, self.folder, self.binary = engine, folder, binary
+        self.port, self.sql_port = free_port(), free_port()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen | None = None
+        if engine == "oxigraph":
+            self.location = f"http://127.0.0.1:{self.port}"
+            self.command = [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{self.port}",
+                            "--timeout-s", str(timeout)]
+            self.ready = (f"{self.location}/query?query=ASK%7B%7D", lambda r: r.headers.get("Server", "").startswith("Oxigraph"))
+        else:
+            for name in ("virtuoso.ini", "store.toml"):
+                text = (VIRTUOSO_FILES / name).read_text(encoding="utf-8")
+                text = text.replace("{sql_port}", str(self.sql_port)).replace("{http_port}", str(self.port))
+                (folder / name).write_text(text.replace("{timeout}", str(timeout)), encoding="utf-8")
+            self.location = str(folder / "store.toml")
+            self.command = [binary, "-f", "-c", "virtuoso.ini"]
+            self.ready = (f"http://127.0.0.1:{self.port}/sparql?query=ASK%7B%7D", lambda r: r.status == 200)
+        self.granted = False
+
+    def start(self) -> None:
+        log = self.folder / "server.log"
+        with log.open("a", encoding="utf-8") as out:
+            self.process = subprocess.Popen(self.command, cwd=self.folder, stdout=out, stderr=subprocess.STDOUT)
+        url, ready = self.ready
+        wait_until(url, ready, self.process, log, seconds=60)
+        if self.engine == "virtuoso" and not self.granted:
+            subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", str(VIRTUOSO_FILES / "grants.sql")],
+                           check=True, capture_output=True, timeout=60)
+            self.granted = True
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop the server: politely, or with SIGKILL (as a crash or the power going would)."""
+        if self.process is None:
+            return
+        if kill:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@contextlib.contextmanager
+def sparql_server(engine: str, folder: Path, timeout: int = 5):
+    """A started SparqlServer, stopped at the end."""
+    server = SparqlServer(engine, folder, timeout)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

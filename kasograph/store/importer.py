@@ -117,7 +117,10 @@ def import_document(source: Path | Document, directory: DocumentStore, base: str
     prepared = prepare(source, base, progress=progress, engine=engine, **options)
     say("storing")
     stored = directory.store_documents([(prepared.source_name, prepared)], 1, say)
-    return ImportResult(stored.documents[0], bool(stored.replaced), time.perf_counter() - started, prepared.warnings)
+    # The document's own warnings, and the store's (a repair of what an earlier import left).
+    own = {id(warning) for warning in prepared.warnings}
+    warnings = prepared.warnings + [warning for _, warning in stored.warnings if id(warning) not in own]
+    return ImportResult(stored.documents[0], bool(stored.replaced), time.perf_counter() - started, warnings)
 
 
 def import_documents(sources: Iterable[Path | Document], directory: DocumentStore, base: str = DEFAULT_BASE, *,

@@ -338,8 +338,9 @@ def series_of(manifest: Manifest, city: str, division: str) -> list[tuple[int, s
 
 
 
-def unlink_update(graph: str) -> str:
-    """The SPARQL update that takes out every link to a goal of `graph` (in any graph and in the union),
-    before the graph itself goes."""
-    return f"""DELETE {{ GRAPH ?g {{ ?later prov:wasRevisionOf ?goal }} ?later prov:wasRevisionOf ?goal }}
+def unlink_update(graph: str, union_graph: str | None = None) -> str:
+    """The SPARQL update that takes out every link to a goal of `graph` (in any graph and in the union, which
+    is the default graph or `union_graph`), before the graph itself goes."""
+    union = f"GRAPH <{union_graph}> {{ ?later prov:wasRevisionOf ?goal }}" if union_graph else "?later prov:wasRevisionOf ?goal"
+    return f"""DELETE {{ GRAPH ?g {{ ?later prov:wasRevisionOf ?goal }} {union} }}
 WHERE {{ GRAPH <{graph}> {{ ?goal a kg:Goal }} GRAPH ?g {{ ?later prov:wasRevisionOf ?goal }} }}"""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from kasograph import formats
+from kasograph.store.remote import RemoteError
 from kasograph.version import __version__
 from kasograph_web import i18n
 from kasograph_web.context import follow_imports, goal_data, language
@@ -37,6 +38,8 @@ def install(app: Flask) -> None:
     app.register_error_handler(406, _not_acceptable)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)
+    app.register_error_handler(RemoteError, _store_unavailable)
+    app.after_request(_store_answers_again)
 
 
 def _before(app: Flask) -> Response | None:
@@ -95,6 +98,40 @@ def _http_error(error: HTTPException):
     response = error.get_response()
     response.set_data(error_page(f"{error.code} {error.name}", error.description or ""))
     response.mimetype = "text/html"
+    return response
+
+
+#: Seconds a visitor (or a client) is asked to wait when the store's server does not answer.
+RETRY_AFTER = "30"
+
+
+def _store_unavailable(error: RemoteError) -> Response:
+    """The store's server is down, refusing or too slow: 503 with Retry-After, a friendly page (plain text at
+    /sparql), and one log line when it starts, not a traceback per request (kasograph.store.remote)."""
+    state = current_app.extensions.setdefault("kasograph_store_down", {"down": False})
+    if not state["down"]:
+        state["down"] = True
+        current_app.logger.error("the store does not answer (pages answer 503 until it does): %s", error.problems[0].message)
+    if request.path.startswith("/sparql"):
+        response = Response("503 Service Unavailable: the store's SPARQL server does not answer; try again shortly.\n",
+                            503, mimetype="text/plain", headers={"Access-Control-Allow-Origin": "*"})
+    else:
+        try:
+            g.lang = language()
+        except Exception:  # noqa: BLE001 - reading the language may need the store too
+            g.lang = i18n.DEFAULT
+        texts = i18n.TEXTS[g.lang]
+        response = Response(error_page(texts["store_down_title"], texts["store_down_text"]), 503, mimetype="text/html")
+    response.headers["Retry-After"] = RETRY_AFTER
+    g.etag = None
+    return response
+
+
+def _store_answers_again(response: Response) -> Response:
+    state = current_app.extensions.get("kasograph_store_down")
+    if state and state["down"] and response.status_code < 500:
+        state["down"] = False
+        current_app.logger.warning("the store answers again")
     return response
 
 

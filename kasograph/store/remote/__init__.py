@@ -8,7 +8,7 @@ store does in-process is done here over HTTP:
   by pyoxigraph, so every caller gets the same result objects as from the
   embedded store (`RemoteGoalStore` has `GoalStore`'s interface);
 * an import writes the document's graph with the Graph Store Protocol (one PUT of
-  N-Triples) and then one SPARQL update puts it in place; kasograph keeps the
+  N-Triples) and then one SPARQL update (`application/sparql-update`) puts it in place; kasograph keeps the
   default graph as the union of the documents' graphs itself, each triple once
   (as the local store does), because servers' built-in union options differ
   (Oxigraph's repeats a triple once per graph that holds it);
@@ -18,21 +18,20 @@ store does in-process is done here over HTTP:
 
 Atomicity. A server gives no generations, so the writes are ordered to make a
 failed import leave the old documents: every table is read, built and validated
-first; then, a chunk of documents at a time (about 16 MB of N-Triples), each
-document's graph is PUT — a new document's straight into its graph, a new version
-of a stored one into a *staging* graph (`{base}graph/staging/{id}/…`), which
-nothing reads as data — and one SPARQL update (one transaction on Oxigraph, whose
-updates are atomic) takes the old versions' triples out of the union, swaps the
-staged graphs in, adds the documents' triples to the union, relinks the divisions'
-years (`prov:wasRevisionOf`) and writes the catalogue entries. A failure before a
-chunk's update leaves the store as that chunk found it (the graphs it PUT are
-dropped on the way out; a new document's graph is not in the union nor in the
-catalogue until the update); chunks before it stay stored, so an import of many
-documents that fails midway is run again (documents already stored are
-replaced). A server that does not run an update as one transaction could stop
-midway, and the import must then be run again. The window: between the PUT and
-the update the graphs PUT are visible to queries that name graphs (`GRAPH ?g`).
-There is no lock across machines: run one import at a time.
+first; then, a chunk of documents at a time (`chunk_bytes` of N-Triples), each
+document's graph is PUT into a *staging* graph (`{base}graph/staging/{id}/…`), a new
+document's too, which nothing reads as data; and one SPARQL update marks the chunk's
+graphs pending in the catalogue, changes each graph and the union by what differs
+(a quad deleted and inserted again in one update is lost when Virtuoso 7 recovers
+from a kill), relinks the divisions' years (`prov:wasRevisionOf`), writes the
+catalogue entries and takes the mark out. Oxigraph runs the update as one
+transaction; Virtuoso undoes it whole when killed but keeps the operations before
+one that fails, which leaves the mark: `writes.repair`, at the start of the next
+import or removal, drops what staging graphs are left and takes the marked documents
+out (they may be half old, half new). Chunks before a failed one stay stored. The
+window: between the PUTs and the update, staging graphs are visible to queries that
+range over all graphs (`GRAPH ?g`). There is no lock across machines: run one
+import at a time.
 """
 
 

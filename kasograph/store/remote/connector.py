@@ -8,6 +8,7 @@ import http.client
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from kasograph.errors import InputError, Problem
@@ -29,8 +30,9 @@ class RemoteTimeout(RemoteError):
 
 
 class Reply:
-    def __init__(self, status: int, media_type: str, body: bytes):
+    def __init__(self, status: int, media_type: str, body: bytes, headers: Mapping[str, str] | None = None):
         self.status, self.media_type, self.body = status, media_type, body
+        self.headers = headers or {}
 
     def text(self) -> str:
         return self.body.decode("utf-8", "replace").strip()
@@ -102,7 +104,7 @@ class Connector:
                 connection.close()
                 raise
         self.done(response, connection, key, reuse)
-        return Reply(response.status, media_type(response), b"".join(parts))
+        return Reply(response.status, media_type(response), b"".join(parts), response.headers)
 
     def done(self, response: http.client.HTTPResponse, connection: http.client.HTTPConnection, key: tuple, reuse: bool = True) -> None:
         """A response read to its end: keep its connection for the thread's next request, if the server allows."""
@@ -118,6 +120,9 @@ class Connector:
             yield
         except (TimeoutError, socket.timeout):
             raise RemoteTimeout(self.location, f"{url} did not answer within {timeout:g} s") from None
+        except http.client.IncompleteRead as error:  # the server stopped midway (its time limit, a crash)
+            raise RemoteTimeout(self.location, f"{url} broke its answer off after {len(error.partial):,} bytes: "
+                                               "it stopped midway (a time limit of its own?)") from None
         except (OSError, http.client.HTTPException) as error:
             raise RemoteError(self.location, f"cannot reach the SPARQL server at {url}: {error}") from None
 

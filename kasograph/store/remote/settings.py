@@ -14,6 +14,35 @@ from kasograph.store.remote.connector import RemoteError
 TOKEN_VARIABLE = "KASOGRAPH_STORE_TOKEN"  # a bearer token for a store given as a bare URL
 READ_TIMEOUT = 60.0  # seconds a query of the viewer or a command may take (the endpoint has --timeout)
 WRITE_TIMEOUT = 600.0  # seconds a PUT or an update may take
+CHUNK_BYTES = 16 * 1024 * 1024  # N-Triples an import sends at most before one update puts those documents in place
+#: The settings of a store settings file, each with what it means (docs/remote.md shows them all).
+KEYS = {
+    "url": "an Oxigraph server's root: query, update and graph_store beside it",
+    "query": "the SPARQL 1.1 query service's URL",
+    "update": "the SPARQL 1.1 update service's URL (none: the store is read-only here)",
+    "graph_store": "the Graph Store Protocol service's URL (none: read-only)",
+    "token_env": "the environment variable holding a bearer token",
+    "user": "a user name for HTTP basic authentication",
+    "password_env": "the environment variable holding that user's password",
+    "timeout": "seconds a query may take",
+    "write_timeout": "seconds a PUT or an update may take",
+    "chunk_bytes": "N-Triples an import sends at most before one update (lower it for a server with a small request limit)",
+    "union": '"default": the server\'s default graph holds the union of the documents (Oxigraph, Fuseki); '
+             '"named": kasograph keeps it in the named graph {base}graph/union and names it as the default graph of '
+             "every query that names no graphs (Virtuoso, whose default graph is no graph of its own)",
+    "paging": '"tsv": a results page is read as SPARQL TSV, line by line (stops reading early); "json": as SPARQL JSON '
+              "(for a server whose TSV is not SPARQL's, e.g. Virtuoso's)",
+    "ask_as_table": "true: the server answers ASK as a one-row table (Virtuoso 7), which kasograph reads as the boolean",
+    "incomplete_header": "a response header by which the server marks a 200 answer it cut short at its time limit "
+                         "(Virtuoso: X-SQL-State); kasograph reports such an answer as a timeout, never as the answer",
+}
+
+
+
+def markdown_table() -> str:
+    """The settings as docs/remote.md shows them (tests/test_docs.py checks it is there)."""
+    escape = str.maketrans({"|": "\\|"})
+    return "\n".join(["| setting | meaning |", "|---|---|", *(f"| `{key}` | {text.translate(escape)} |" for key, text in KEYS.items())])
 
 
 def is_remote_location(location: str | os.PathLike | None) -> bool:
@@ -43,6 +72,11 @@ class RemoteSettings:
     headers: dict[str, str] = field(default_factory=dict)  # Authorization, never printed
     timeout: float = READ_TIMEOUT
     write_timeout: float = WRITE_TIMEOUT
+    chunk_bytes: int = CHUNK_BYTES
+    union: str = "default"  # "default" | "named" (see KEYS)
+    paging: str = "tsv"  # "tsv" | "json"
+    ask_as_table: bool = False
+    incomplete_header: str | None = None
 
     @classmethod
     def from_location(cls, location: str | os.PathLike) -> "RemoteSettings":
@@ -87,13 +121,18 @@ class RemoteSettings:
         query = values.get("query", defaults.get("query"))
         if not query:
             raise RemoteError(str(path), "the store settings name no query URL (query = \"http://…\")")
-        unknown = set(values) - {"url", "query", "update", "graph_store", "token_env", "user", "password_env",
-                                 "timeout", "write_timeout"}
+        unknown = set(values) - set(KEYS)
         if unknown:
-            raise RemoteError(str(path), f"unknown store settings: {', '.join(sorted(unknown))}")
-        return cls(str(path), query, values.get("update", defaults.get("update")),
-                   values.get("graph_store", defaults.get("graph_store")), _auth_headers(values, str(path), required=True),
-                   float(values.get("timeout", READ_TIMEOUT)), float(values.get("write_timeout", WRITE_TIMEOUT)))
+            raise RemoteError(str(path), f"unknown store settings: {', '.join(sorted(unknown))}; the settings are: {', '.join(KEYS)}")
+        settings = cls(str(path), query, values.get("update", defaults.get("update")),
+                       values.get("graph_store", defaults.get("graph_store")), _auth_headers(values, str(path), required=True),
+                       float(values.get("timeout", READ_TIMEOUT)), float(values.get("write_timeout", WRITE_TIMEOUT)),
+                       int(values.get("chunk_bytes", CHUNK_BYTES)), values.get("union", "default"), values.get("paging", "tsv"),
+                       bool(values.get("ask_as_table", False)), values.get("incomplete_header"))
+        for key, allowed in (("union", ("default", "named")), ("paging", ("tsv", "json"))):
+            if getattr(settings, key) not in allowed:
+                raise RemoteError(str(path), f"{key} must be one of {', '.join(map(repr, allowed))}, not {getattr(settings, key)!r}")
+        return settings
 
 
 def _auth_headers(values: dict, location: str, *, required: bool) -> dict[str, str]:

@@ -24,11 +24,6 @@ from kasograph.store.batch import (
 from kasograph.store.manifest import Manifest, StoredDocument
 from kasograph.store.revisions import relinked, states_in, unlink_update
 
-#: An import sends this much N-Triples at most before one update puts those documents in place.
-IMPORT_CHUNK_BYTES = 16 * 1024 * 1024
-#: About the bytes of a triple in N-Triples, to cut chunks before the graphs are read back.
-BYTES_PER_TRIPLE = 150
-
 
 def store_documents(remote, outcomes: Outcomes, total: int, say: Progress) -> Stored:
     """Everything is read, built and validated first (spooled to a file meanwhile), then stored a chunk
@@ -41,16 +36,24 @@ def store_documents(remote, outcomes: Outcomes, total: int, say: Progress) -> St
                 spool.add(p.graph, p.ntriples)
                 p.ntriples = b""
             intake.check()
-            documents, replaced = _store(remote, intake.prepared, lambda p: spool.ntriples(p.graph), say)
+            documents, replaced, repaired = _store(remote, intake.prepared, spool, say)
         finally:
             spool.close()
-    return Stored(documents, replaced, intake.warnings())
+    warnings = intake.warnings()
+    if repaired:
+        warnings.append((remote.path, Problem(remote.path, f"an earlier import stopped halfway through storing {', '.join(repaired)}: "
+                                "taken out of the store (import them again)",
+                                f"aiempi tuonti keskeytyi tallentaessaan asiakirjoja {', '.join(repaired)}: ne poistettiin "
+                                "(tuo ne uudelleen)")))
+    return Stored(documents, replaced, warnings)
 
 
-def _store(remote, prepared: list[Prepared], ntriples, say: Progress) -> tuple[list[StoredDocument], list[str]]:
-    """Each document's graph PUT into a staging graph (a new one straight into its own), then one update
-    per chunk swaps them in, relinks the years and writes their catalogue entries."""
+def _store(remote, prepared: list[Prepared], spool: Spool, say: Progress) -> tuple[list[StoredDocument], list[str], list[str]]:
+    """Each document's graph PUT into a staging graph — a new document's too, so that nothing lands under its
+    final name before the update — then one update per chunk swaps them in, relinks the years and writes
+    their catalogue entries. What an import killed midway left in staging graphs is dropped first."""
     remote.check_writable()
+    repaired = repair(remote)
     for p in prepared:
         if p.info.id == "catalogue":
             raise InputError([Problem(str(p.source_name), "a document may not be called 'catalogue' in a remote store: "
@@ -62,22 +65,26 @@ def _store(remote, prepared: list[Prepared], ntriples, say: Progress) -> tuple[l
         p.replaced = manifest.documents.get(p.info.id)
         manifest.documents[p.info.id] = p.entry()
     links = year_links(lambda graph: _stored_states(remote, graph), prepared, manifest)
-    chunks = _chunks(prepared)
+    chunks = _chunks(prepared, lambda p: spool.graphs[p.graph][1], remote.settings.chunk_bytes)
     in_batch = {p.graph for p in prepared}
     for index, chunk in enumerate(chunks):
         later = ({graph: pairs for graph, pairs in links.items() if graph not in in_batch}
                  if index == len(chunks) - 1 else {})  # the stored years next to the imported ones, once all are in
-        _send_chunk(remote, chunk, manifest, ntriples, {p.graph: links[p.graph] for p in chunk if p.graph in links} | later,
-                    vocabulary=index == 0)
-    return [manifest.documents[p.info.id] for p in prepared], [p.info.id for p in prepared if p.replaced]
+        _send_chunk(remote, chunk, manifest, lambda p: spool.ntriples(p.graph),
+                    {p.graph: links[p.graph] for p in chunk if p.graph in links} | later, vocabulary=index == 0)
+    return [manifest.documents[p.info.id] for p in prepared], [p.info.id for p in prepared if p.replaced], repaired
 
 
-def _chunks(prepared: list[Prepared]) -> list[list[Prepared]]:
+def _chunks(prepared: list[Prepared], size_of, limit: int) -> list[list[Prepared]]:
+    """Documents in chunks of at most `limit` bytes of N-Triples (a document larger than that alone)."""
     chunks, chunk, size = [], [], 0
     for p in prepared:
+        if chunk and size + size_of(p) > limit:
+            chunks.append(chunk)
+            chunk, size = [], 0
         chunk.append(p)
-        size += p.triples * BYTES_PER_TRIPLE
-        if size >= IMPORT_CHUNK_BYTES:
+        size += size_of(p)
+        if size >= limit:
             chunks.append(chunk)
             chunk, size = [], 0
     return chunks + [chunk] if chunk else chunks
@@ -87,24 +94,19 @@ def _send_chunk(remote, chunk: list[Prepared], manifest: Manifest, ntriples, lin
     """PUT the chunk's graphs, then one update puts them in place; a failure drops what was PUT."""
     staged: list[str] = []
     try:
-        operations = []
+        operations = [remote.mark_pending([p.graph for p in chunk] + ([VOCABULARY_GRAPH] if vocabulary else []))]
         if vocabulary:
             staged.append(remote.staging(chunk[0].info.id, "vocabulary"))
             remote.put_graph(staged[-1], vocabulary_ntriples().decode("utf-8"))
             operations += remote.swap_in(VOCABULARY_GRAPH, staged[-1])
         for p in chunk:
-            if p.replaced is None:  # a new document goes straight to its graph; the update adds it to the union
-                staged.append(p.graph)
-                remote.put_graph(p.graph, ntriples(p).decode("utf-8"))
-                operations.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{p.graph}> {{ ?s ?p ?o }} }}")
-                continue
             staged.append(remote.staging(p.info.id, "document"))
             remote.put_graph(staged[-1], ntriples(p).decode("utf-8"))
             operations += remote.swap_in(p.graph, staged[-1])
         operations += remote.relink(links)
         for p in chunk:
             operations += remote.catalogue_entry(manifest.documents[p.info.id], p.info.id, p.dataset_iri, p.source_text)
-        remote.update(" ;\n".join(operations))
+        remote.update(" ;\n".join(operations + [remote.unmark_pending()]))
     except BaseException:
         remote.drop_quietly(staged)
         raise
@@ -117,12 +119,39 @@ def _stored_states(remote, graph: str):
 def remove(remote, document_id: str) -> StoredDocument:
     """Take a document's graph, its triples in the union and its catalogue entry out, in one update."""
     remote.check_writable()
+    repair(remote)
     manifest = remote.manifest()
     if document_id not in manifest.documents:
         raise unknown_document(remote.path, document_id, manifest)
     stored = manifest.documents.pop(document_id)
     links = relinked(lambda graph: _stored_states(remote, graph), manifest, {(stored.city, stored.division, stored.year)})
-    operations = [unlink_update(stored.graph)]
+    operations = [remote.mark_pending([stored.graph]), unlink_update(stored.graph, remote.union_graph)]
     operations += remote.take_out(stored.graph) + remote.relink(links) + remote.catalogue_entry(None, document_id, None, None)
-    remote.update(" ;\n".join(operations))
+    remote.update(" ;\n".join(operations + [remote.unmark_pending()]))
     return stored
+
+
+def repair(remote) -> list[str]:
+    """Clear what an import or removal that stopped midway left: its staging graphs (a kill during the PUTs);
+    and, where an update stopped between its operations (only on a server that does not run it as one
+    transaction: its mark is still there), the documents it was storing, which may be half old and half new:
+    they are taken out, their years relinked, and the union made again from the documents listed. Returns
+    the ids of the documents taken out."""
+    operations = [f"DROP SILENT GRAPH <{g}>" for g in remote.staged_graphs()]
+    pending = set(remote.pending_graphs())
+    broken: list[StoredDocument] = []
+    if pending:
+        manifest = remote.manifest()
+        broken = [d for d in manifest.documents.values() if d.graph in pending]
+        for stored in broken:
+            del manifest.documents[stored.id]
+        links = relinked(lambda graph: _stored_states(remote, graph), manifest, {(d.city, d.division, d.year) for d in broken})
+        operations += [f"DROP SILENT GRAPH <{g}>" for g in sorted(pending - {VOCABULARY_GRAPH})]
+        for stored in broken:
+            operations += remote.catalogue_entry(None, stored.id, None, None)
+        operations += remote.relink(links)
+        listed = sorted(d.graph for d in manifest.documents.values())
+        operations += remote.rebuild_union(listed + ([VOCABULARY_GRAPH] if listed else [])) + [remote.unmark_pending()]
+    if operations:
+        remote.update(" ;\n".join(operations))
+    return sorted(d.id for d in broken)

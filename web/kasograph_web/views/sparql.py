@@ -167,7 +167,11 @@ def endpoint() -> Response:
     except QueryTimeout as error:
         return _text(503, f"{error}. Narrow the query (LIMIT, more specific patterns) and try again.")
     except QueryWorkerLost as error:
-        return _text(400 if error.crashed else 503, f"The query could not be answered: {error}")
+        if error.crashed:
+            return _text(400, f"The query could not be answered: {error}")
+        response = _text(503, f"The query could not be answered: {error}")  # the store's server is down: not for long
+        response.headers["Retry-After"] = "30"
+        return response
     except QueryFailed as error:  # the engine could not evaluate it, or the answer is too large
         return _text(400, f"The query could not be answered: {error}")
     body = answer.body
