@@ -66,6 +66,13 @@ def test_the_settings_table_says_what_the_settings_declare():
         "the settings table of docs/viewer.md is stale: paste the output of .venv/bin/python -m kasograph_web.settings")
 
 
+def test_the_remote_store_page_lists_every_store_setting():
+    from kasograph.store.remote.settings import markdown_table
+
+    assert markdown_table() in text(DOCS / "remote.md"), (
+        "the store settings table of docs/remote.md is stale: paste kasograph.store.remote.settings.markdown_table()")
+
+
 # 2. Every option of every command is on docs/commands.md. -----------------------------------------
 
 def commands(group: click.Group, prefix: str = "kasograph"):

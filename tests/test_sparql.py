@@ -315,7 +315,7 @@ def test_single_person_goals(kg):
 def test_targets_met_or_missed(kg):
     [row] = kg.saved("targets-met-or-missed")
     assert row["goal"].endswith("mielenterveysosaaminen")
-    assert (row["target"], row["outcome"], row["unit"], row["comparator"], row["met"]) == (10, 28.4, "PERCENT", "at least", True)
+    assert (row["target"], row["outcome"], row["unit"], row["comparator"], row["met"]) == (10, 28.4, "PERCENT", "at least", "true")
 
 
 def test_goals_mentioning(kg):

@@ -83,7 +83,7 @@ MAX_RESULT_BYTES = 50_000_000
 WORKER_STACK_BYTES = 512 * 1024 * 1024
 #: The share of a query's time limit that counting the rows past a page may take (the rest is for the
 #: page itself and its way back); past it the count says "at least".
-COUNT_SHARE = 0.7
+COUNT_SHARE = 0.5
 #: Seconds a page cut from a kept answer may spend counting its rows (the answer is parsed again).
 KEPT_COUNT_SECONDS = 3.0
 
