@@ -187,6 +187,13 @@ def test_export_holds_the_same_quads(runner, stores):
     assert named(run(runner, remote, "export", "--format", "nq").output) == named(run(runner, local, "export", "--format", "nq").output)
 
 
+@pytest.mark.parametrize("kind", ["responsibility", "collaboration", "organisation"])
+def test_graph_exports_are_the_same_bytes(runner, stores, kind):
+    """Nodes and edges in the same order whatever order the engine answers in (pictures and exports alike)."""
+    remote, local = stores
+    assert run(runner, remote, "graph", kind, "--format", "graphml").output == run(runner, local, "graph", kind, "--format", "graphml").output
+
+
 def test_a_malformed_query_is_reported_where_the_user_wrote_it(runner, stores):
     remote, _ = stores
     failed = run(runner, remote, "query", "SELECT ?x WHERE {\n  ?x skos:prefLabel }", code=1)

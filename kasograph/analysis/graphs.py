@@ -61,8 +61,10 @@ class _Nodes:
 def _rows(store: GoalStore, sparql: str) -> list[dict[str, str]]:
     results = store.query(sparql)
     names = [v.value for v in results.variables]
-    # A solution iterates its values in the order of the variables: twice as fast as row[name].
-    return [dict(zip(names, [term.value if term is not None else "" for term in row])) for row in results]
+    # A solution iterates its values in the order of the variables: twice as fast as row[name]. Sorted, so
+    # that nodes and edges come in the same order from every engine (exports and pictures alike).
+    rows = sorted(tuple(term.value if term is not None else "" for term in row) for row in results)
+    return [dict(zip(names, row)) for row in rows]
 
 
 def responsibility_graph(store: GoalStore, base: str, lang: str = "fi", *, theme: str | None = None,
