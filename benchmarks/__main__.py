@@ -324,7 +324,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write every number to this file")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--remote", action="store_true", help="import into and ask a real Oxigraph server started for the run")
-    where.add_argument("--store", metavar="URL", help="the same against an existing SPARQL server")
+    where.add_argument("--store", metavar="URL", help="the same against an existing SPARQL server (its URL or a store settings file)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients of the pages stage")
     parser.add_argument("--seconds", type=float, default=60, help="seconds of load for goal and for person pages")
     parser.add_argument("--requests", type=int, default=300, help="requests of each kind in the endpoint stage; bundled "

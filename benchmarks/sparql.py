@@ -76,8 +76,10 @@ class Source:
 
     @classmethod
     def of(cls, location: str | Path) -> "Source":
+        from kasograph.store.remote import is_remote_location
+
         text = str(location)
-        if text.startswith(("http://", "https://")):
+        if is_remote_location(text):  # a server's URL or a store settings file
             return cls(text.rstrip("/"), "remote")
         return cls(text, "store" if Path(text).is_dir() else "file")
 
@@ -151,17 +153,26 @@ class LocalBaseline:
 
 
 class ServerBaseline:
-    """The SPARQL server itself: the query POSTed to its /query, kasograph's prefixes written out."""
-
-    name = "oxigraph server"
+    """The SPARQL server itself: the query POSTed to its query URL (a bare URL's /query, or the settings
+    file's), kasograph's prefixes written out, the union's graph named as the default graph where the
+    settings keep the union in a named graph (Virtuoso)."""
 
     def __init__(self, source: Source, timeout: float = 600):
-        self.url = urllib.parse.urlsplit(source.location + "/query")
+        from kasograph.store.remote import open_remote
+
+        remote = open_remote(source.location)
+        self.name = "oxigraph server" if "://" in source.location else "the SPARQL server"
+        self.url = urllib.parse.urlsplit(remote.settings.query)
+        self.dataset = {"default-graph-uri": remote.union_graph} if remote.union_graph else {}
+        self.headers = dict(remote.settings.headers)
         self.connection = http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=timeout)
         self.open_s = 0.0
 
     def run(self, sparql: str) -> bytes:
-        return post(self.connection, self.url.path, sparql_prefixes() + sparql)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json",
+                   **self.headers}
+        return request(self.connection, "POST", self.url.path, urlencode({"query": sparql_prefixes() + sparql, **self.dataset}),
+                       headers)
 
     def close(self) -> None:
         self.connection.close()

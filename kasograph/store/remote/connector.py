@@ -13,6 +13,10 @@ from urllib.parse import urlsplit
 
 from kasograph.errors import InputError, Problem
 
+# Virtuoso echoes each named-graph-uri of a query as an X-SPARQL-named-graph header, so a query naming the
+# graphs of more than a hundred documents gets more headers than http.client reads by default (100).
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 1_000_000)
+
 RESULTS = "application/sparql-results+json"
 ANY_ANSWER = f"{RESULTS}, application/n-triples;q=0.9, text/turtle;q=0.8"
 

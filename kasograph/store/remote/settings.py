@@ -15,6 +15,7 @@ TOKEN_VARIABLE = "KASOGRAPH_STORE_TOKEN"  # a bearer token for a store given as 
 READ_TIMEOUT = 60.0  # seconds a query of the viewer or a command may take (the endpoint has --timeout)
 WRITE_TIMEOUT = 600.0  # seconds a PUT or an update may take
 CHUNK_BYTES = 16 * 1024 * 1024  # N-Triples an import sends at most before one update puts those documents in place
+CHUNK_DOCUMENTS = 500  # documents one update puts in place at most
 #: The settings of a store settings file, each with what it means (docs/remote.md shows them all).
 KEYS = {
     "url": "an Oxigraph server's root: query, update and graph_store beside it",
@@ -27,6 +28,7 @@ KEYS = {
     "timeout": "seconds a query may take",
     "write_timeout": "seconds a PUT or an update may take",
     "chunk_bytes": "N-Triples an import sends at most before one update (lower it for a server with a small request limit)",
+    "chunk_documents": "documents one update stores at most (lower it for a server that limits an update's work: Virtuoso)",
     "union": '"default": the server\'s default graph holds the union of the documents (Oxigraph, Fuseki); '
              '"named": kasograph keeps it in the named graph {base}graph/union and names it as the default graph of '
              "every query that names no graphs (Virtuoso, whose default graph is no graph of its own)",
@@ -77,6 +79,7 @@ class RemoteSettings:
     paging: str = "tsv"  # "tsv" | "json"
     ask_as_table: bool = False
     incomplete_header: str | None = None
+    chunk_documents: int = CHUNK_DOCUMENTS
 
     @classmethod
     def from_location(cls, location: str | os.PathLike) -> "RemoteSettings":
@@ -128,7 +131,8 @@ class RemoteSettings:
                        values.get("graph_store", defaults.get("graph_store")), _auth_headers(values, str(path), required=True),
                        float(values.get("timeout", READ_TIMEOUT)), float(values.get("write_timeout", WRITE_TIMEOUT)),
                        int(values.get("chunk_bytes", CHUNK_BYTES)), values.get("union", "default"), values.get("paging", "tsv"),
-                       bool(values.get("ask_as_table", False)), values.get("incomplete_header"))
+                       bool(values.get("ask_as_table", False)), values.get("incomplete_header"),
+                       int(values.get("chunk_documents", CHUNK_DOCUMENTS)))
         for key, allowed in (("union", ("default", "named")), ("paging", ("tsv", "json"))):
             if getattr(settings, key) not in allowed:
                 raise RemoteError(str(path), f"{key} must be one of {', '.join(map(repr, allowed))}, not {getattr(settings, key)!r}")

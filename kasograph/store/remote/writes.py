@@ -22,6 +22,7 @@ from kasograph.store.batch import (
     year_links,
 )
 from kasograph.store.manifest import Manifest, StoredDocument
+from kasograph.store.remote.connector import RemoteError
 from kasograph.store.revisions import relinked, states_in, unlink_update
 
 
@@ -65,7 +66,7 @@ def _store(remote, prepared: list[Prepared], spool: Spool, say: Progress) -> tup
         p.replaced = manifest.documents.get(p.info.id)
         manifest.documents[p.info.id] = p.entry()
     links = year_links(lambda graph: _stored_states(remote, graph), prepared, manifest)
-    chunks = _chunks(prepared, lambda p: spool.graphs[p.graph][1], remote.settings.chunk_bytes)
+    chunks = _chunks(prepared, lambda p: spool.graphs[p.graph][1], remote.settings.chunk_bytes, remote.settings.chunk_documents)
     in_batch = {p.graph for p in prepared}
     for index, chunk in enumerate(chunks):
         later = ({graph: pairs for graph, pairs in links.items() if graph not in in_batch}
@@ -75,11 +76,12 @@ def _store(remote, prepared: list[Prepared], spool: Spool, say: Progress) -> tup
     return [manifest.documents[p.info.id] for p in prepared], [p.info.id for p in prepared if p.replaced], repaired
 
 
-def _chunks(prepared: list[Prepared], size_of, limit: int) -> list[list[Prepared]]:
-    """Documents in chunks of at most `limit` bytes of N-Triples (a document larger than that alone)."""
+def _chunks(prepared: list[Prepared], size_of, limit: int, documents: int) -> list[list[Prepared]]:
+    """Documents in chunks of at most `limit` bytes of N-Triples (a document larger than that alone) and at
+    most `documents` documents."""
     chunks, chunk, size = [], [], 0
     for p in prepared:
-        if chunk and size + size_of(p) > limit:
+        if chunk and (size + size_of(p) > limit or len(chunk) >= documents):
             chunks.append(chunk)
             chunk, size = [], 0
         chunk.append(p)
@@ -106,7 +108,14 @@ def _send_chunk(remote, chunk: list[Prepared], manifest: Manifest, ntriples, lin
         operations += remote.relink(links)
         for p in chunk:
             operations += remote.catalogue_entry(manifest.documents[p.info.id], p.info.id, p.dataset_iri, p.source_text)
-        remote.update(" ;\n".join(operations + [remote.unmark_pending()]))
+        try:
+            remote.update(" ;\n".join(operations + [remote.unmark_pending()]))
+        except RemoteError as error:
+            if len(chunk) > 1 and error.status is not None and error.status != 503:
+                raise RemoteError(remote.settings.location, f"{error.problems[0].message}\n(the update stored {len(chunk)} "
+                                  "documents at once: if the server limits an update's size or work, lower chunk_documents or "
+                                  "chunk_bytes in the store settings)", error.status) from None
+            raise
     except BaseException:
         remote.drop_quietly(staged)
         raise
