@@ -2,8 +2,10 @@
 
 A section holds one part's words (`where`: an error's location; `compare` and `reconcile`: their
 reports in the terminal; `template`: the empty goal table's sheets and help). The viewer's texts
-have a catalogue of their own in the web package. Messages about a particular input (a Problem's
-`message` and `message_fi`) are written, in both languages, where the problem is found.
+have a catalogue of their own in the web package. `TERM_LABELS` names, in both languages, the terms
+the data borrows from other vocabularies (our translations), for pages that show a property or a
+class. Messages about a particular input (a Problem's `message` and `message_fi`) are written, in
+both languages, where the problem is found.
 """
 
 from __future__ import annotations
@@ -181,6 +183,97 @@ TEXTS: dict[str, dict[str, dict]] = {
         },
     },
 }
+
+
+# Names of other vocabularies' terms -------------------------------------------------------------------------
+# Pages name the properties and classes of the data. kasograph's own terms have Finnish and English labels in
+# ontology/kasograph.ttl; the terms it borrows from other vocabularies (PROV, Dublin Core, DCAT, Data Cube, …)
+# carry no labels in the store, and a page would show their raw local names ("wasDerivedFrom"). These names are
+# OUR translations (the kasograph project's, in both languages; none is the vocabulary's own label), used only
+# where the store has no label of its own. Every IRI here is one the data uses: tests/test_language.py checks it.
+_RDF, _RDFS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#"
+_DCT, _FOAF, _SCHEMA = "http://purl.org/dc/terms/", "http://xmlns.com/foaf/0.1/", "https://schema.org/"
+_PROV, _DCAT, _VOID = "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/dcat#", "http://rdfs.org/ns/void#"
+_QB, _SDMX = "http://purl.org/linked-data/cube#", "http://purl.org/linked-data/sdmx/2009/"
+_SKOS, _ORG = "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"
+
+TERM_LABELS: dict[str, dict[str, str]] = {
+    f"{_RDF}type": {"fi": "tyyppi", "en": "type"},
+    f"{_RDFS}label": {"fi": "nimi", "en": "label"},
+    f"{_RDFS}comment": {"fi": "huomautus", "en": "comment"},
+    f"{_DCT}title": {"fi": "otsikko", "en": "title"},
+    f"{_DCT}description": {"fi": "kuvaus", "en": "description"},
+    f"{_DCT}creator": {"fi": "laatija", "en": "creator"},
+    f"{_DCT}publisher": {"fi": "julkaisija", "en": "publisher"},
+    f"{_DCT}language": {"fi": "kieli", "en": "language"},
+    f"{_DCT}source": {"fi": "lähde", "en": "source"},
+    f"{_DCT}hasFormat": {"fi": "sama toisessa muodossa", "en": "has format"},
+    f"{_DCT}format": {"fi": "tiedostomuoto", "en": "format"},
+    f"{_DCT}conformsTo": {"fi": "noudattaa", "en": "conforms to"},
+    f"{_DCT}spatial": {"fi": "alue", "en": "spatial coverage"},
+    f"{_DCT}temporal": {"fi": "ajanjakso", "en": "temporal coverage"},
+    f"{_DCT}rights": {"fi": "käyttöoikeudet", "en": "rights"},
+    f"{_DCT}Location": {"fi": "Paikka", "en": "Location"},
+    f"{_DCT}PeriodOfTime": {"fi": "Ajanjakso", "en": "Period of time"},
+    f"{_DCT}RightsStatement": {"fi": "Käyttöoikeuslausuma", "en": "Rights statement"},
+    f"{_FOAF}name": {"fi": "nimi", "en": "name"},
+    f"{_FOAF}Agent": {"fi": "Toimija", "en": "Agent"},
+    f"{_FOAF}Person": {"fi": "Henkilö", "en": "Person"},
+    f"{_FOAF}Document": {"fi": "Asiakirja", "en": "Document"},
+    f"{_FOAF}Project": {"fi": "Hanke", "en": "Project"},
+    f"{_SCHEMA}numberOfPages": {"fi": "sivumäärä", "en": "number of pages"},
+    f"{_SCHEMA}SoftwareApplication": {"fi": "Tietojärjestelmä", "en": "Software application"},
+    f"{_PROV}wasDerivedFrom": {"fi": "johdettu lähteestä", "en": "was derived from"},
+    f"{_PROV}wasAttributedTo": {"fi": "osoitettu toimijalle", "en": "was attributed to"},
+    f"{_PROV}qualifiedAttribution": {"fi": "tarkennettu vastuusuhde", "en": "qualified attribution"},
+    f"{_PROV}agent": {"fi": "toimija", "en": "agent"},
+    f"{_PROV}Entity": {"fi": "Entiteetti", "en": "Entity"},
+    f"{_PROV}Attribution": {"fi": "Vastuusuhde", "en": "Attribution"},
+    f"{_DCAT}Dataset": {"fi": "Aineisto (DCAT)", "en": "Dataset (DCAT)"},
+    f"{_DCAT}startDate": {"fi": "alkupäivä", "en": "start date"},
+    f"{_DCAT}endDate": {"fi": "loppupäivä", "en": "end date"},
+    f"{_DCAT}hadRole": {"fi": "rooli", "en": "had role"},
+    f"{_VOID}Dataset": {"fi": "Aineisto (VoID)", "en": "Dataset (VoID)"},
+    f"{_VOID}subset": {"fi": "osa-aineisto", "en": "subset"},
+    f"{_VOID}triples": {"fi": "lauseita (triplejä)", "en": "triples"},
+    f"{_VOID}vocabulary": {"fi": "sanasto", "en": "vocabulary"},
+    f"{_QB}Observation": {"fi": "Havainto", "en": "Observation"},
+    f"{_QB}DataSet": {"fi": "Data Cube -aineisto", "en": "Data Cube data set"},
+    f"{_QB}dataSet": {"fi": "aineisto", "en": "data set"},
+    f"{_QB}structure": {"fi": "rakenne", "en": "structure"},
+    f"{_SDMX}measure#obsValue": {"fi": "havaittu arvo", "en": "observed value"},
+    f"{_SDMX}dimension#refPeriod": {"fi": "ajankohta", "en": "reference period"},
+    f"{_SDMX}attribute#unitMeasure": {"fi": "mittayksikkö", "en": "unit of measure"},
+    f"{_SKOS}prefLabel": {"fi": "nimi", "en": "preferred label"},
+    f"{_SKOS}altLabel": {"fi": "muu nimi", "en": "alternative label"},
+    f"{_SKOS}hiddenLabel": {"fi": "hakunimi", "en": "hidden label"},
+    f"{_SKOS}inScheme": {"fi": "luokituksessa", "en": "in scheme"},
+    f"{_SKOS}hasTopConcept": {"fi": "ylin käsite", "en": "has top concept"},
+    f"{_SKOS}topConceptOf": {"fi": "ylin käsite luokituksessa", "en": "top concept of"},
+    f"{_SKOS}Concept": {"fi": "Käsite", "en": "Concept"},
+    f"{_SKOS}ConceptScheme": {"fi": "Luokitus", "en": "Concept scheme"},
+    f"{_ORG}Organization": {"fi": "Organisaatio", "en": "Organisation"},
+    f"{_ORG}OrganizationalUnit": {"fi": "Organisaatioyksikkö", "en": "Organisational unit"},
+    f"{_ORG}Post": {"fi": "Nimike", "en": "Post"},
+    f"{_ORG}Role": {"fi": "Rooli", "en": "Role"},
+    f"{_ORG}hasUnit": {"fi": "yksikkö", "en": "has unit"},
+    f"{_ORG}unitOf": {"fi": "yksikkönä organisaatiossa", "en": "unit of"},
+    f"{_ORG}postIn": {"fi": "nimike organisaatiossa", "en": "post in"},
+    f"{_ORG}role": {"fi": "rooli", "en": "role"},
+    # values the data points at: a language of the EU's authority table, units of QUDT, a media type
+    "http://publications.europa.eu/resource/authority/language/FIN": {"fi": "suomi", "en": "Finnish"},
+    "http://qudt.org/vocab/unit/PERCENT": {"fi": "prosentti", "en": "per cent"},
+    "http://qudt.org/vocab/unit/NUM": {"fi": "lukumäärä", "en": "count"},
+    "https://www.iana.org/assignments/media-types/text/plain": {"fi": "pelkkä teksti", "en": "plain text"},
+    # kasograph's own documents that the store does not hold: the vocabulary's namespace and the shapes
+    "https://w3id.org/kasograph/def#": {"fi": "kasograph-sanasto", "en": "kasograph vocabulary"},
+    "https://w3id.org/kasograph/shapes": {"fi": "kasographin SHACL-muodot", "en": "kasograph SHACL shapes"},
+}
+
+
+def term_labels(iri: str) -> dict[str, str]:
+    """Our labels of a term the store names no label for, by language ({} for a term not in the table)."""
+    return TERM_LABELS.get(iri, {})
 
 
 def words(section: str, lang: str = "en") -> dict:

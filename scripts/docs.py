@@ -37,7 +37,7 @@ INTRO = """\
 [Manual](README.md) · [SPARQL for analysts](sparql.md) · [Commands](commands.md)
 
 `kasograph/query/queries/*.rq` holds questions ready to run. Each file says what it is
-in its header — `# title:`, `# title_fi:`, `# description:`, and
+in its header — `# title:`, `# title_fi:`, `# description:`, `# description_fi:`, and
 `# param: name = "default"` for each parameter (a variable of the query, not
 projected, given a literal value). `kasograph questions` lists them; each has a
 page at `/questions/NAME.html` with a form for its parameters, and its answer as
@@ -120,10 +120,11 @@ def render() -> str:
         out.append(f"| [`{q.name}`](#{q.name}) | {q.title} | {params} |\n")
     for q in questions.values():
         out.append(f'\n<a id="{q.name}"></a>\n\n## `{q.name}` — {q.title}\n\n')
-        out.append(f"*{q.title_fi}.* {q.description}")
+        out.append(q.description)
         if q.parameters:
             given = ", ".join(f'`{p.name}` (default "{p.default}")' for p in q.parameters)
             out.append(f" Parameters: {given}.")
+        out.append(f"\n\n*{q.title_fi}* — {q.description_fi}")  # in Finnish, as the viewer's Finnish pages say it
         out.append("\n\n```sh\nkasograph query --saved " + q.name
                    + "".join(f' --param {p.name}="{p.default}"' for p in q.parameters) + "\n```\n\n")
         columns, rows = answer(q.sparql, store.query(q.sparql, params=q.bind() or None), DEFAULT_BASE)

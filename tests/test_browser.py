@@ -226,7 +226,8 @@ def test_run_a_query_with_ctrl_enter_follow_a_result_and_download_the_csv(server
     assert parse_qs(urlsplit(page.url).query) == {"query": [GOALS_AND_NAMES]}  # a shareable URL
     expect(page.locator("html")).to_have_attribute("lang", "en")
     results = page.locator("table.results")
-    expect(results.locator("thead th")).to_have_text(["goal", "name"])
+    expect(results.locator("thead th")).to_have_text(["Goal", "Name"])  # the variables ?goal ?name, named
+    expect(results.locator("thead th").first).to_have_attribute("data-variable", "goal")
     expect(results.locator("tbody tr")).to_have_count(20)
     expect(editor).to_have_value(GOALS_AND_NAMES)
 
@@ -352,3 +353,20 @@ def test_no_page_breaks_its_content_security_policy(server, tab):
                                     document.head.appendChild(s); return window.__ran === true; }""")
     assert ran is False
     assert any(v.startswith("script-src") for v in page.evaluate("window.__csp"))
+
+
+@pytest.mark.parametrize(("suffix", "heading"), [(".html", "Sivua ei löydy"), (".en.html", "Not found")])
+def test_a_deep_404_has_its_styles_and_links_that_answer(server, tab, suffix, heading):
+    page = tab.page
+    missing = f"/goal/vantaa-kaso-2021/no-such-goal{suffix}"
+    response = page.goto(server + missing)
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text(heading)
+    expect(page.locator("html")).to_have_attribute("lang", "en" if suffix == ".en.html" else "fi")
+    assert page.locator("header.top").evaluate("e => getComputedStyle(e).display") == "flex"  # style.css applies
+    links = page.evaluate("""() => [...document.querySelectorAll("[href], [src], form[action]")]
+                                   .map(e => e.href || e.src || e.action)""")
+    assert len(links) > 15
+    for url in links:
+        assert page.request.get(url).status == 200, url
+    assert [f for f in tab.failures if not f.endswith(missing)] == []

@@ -268,7 +268,6 @@ def _units(svg: str) -> list[tuple[float, float, float, float]]:
 @pytest.mark.parametrize("seed", range(6))
 def test_placed_labels_never_overlap(seed):
     import networkx as nx
-
     from kasograph_web import pictures
 
     graph = nx.relabel_nodes(nx.gnm_random_graph(18 + 7 * seed, 30 + 10 * seed, seed=seed), str)

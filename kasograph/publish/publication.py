@@ -25,8 +25,7 @@ class Distribution:
     name: str  # its short name, the download's suffix ("ttl")
     media_type: str
     url: str
-    size: int | None  # bytes
-    size_text: str = ""  # "67.9 kB" in the page's language
+    size: int | None  # bytes (a page writes them as its language does)
 
 
 @dataclass
@@ -40,8 +39,7 @@ class Dataset:
     period: tuple[str, str] | None
     place: Item | None
     triples: int | None
-    modified: str | None  # when it was imported ("2021-06-01 12:00:00 UTC")
-    triples_text: str = ""
+    modified: str | None  # when it was imported, as the description says it ("2021-06-01T12:00:00+00:00")
 
     @property
     def item(self) -> Item:
@@ -62,7 +60,6 @@ class Publication:
     sparql_endpoint: str | None
     datasets: list[Dataset] = field(default_factory=list)
     distributions: list[Distribution] = field(default_factory=list)
-    triples_text: str = ""
 
 
 def publication(graph: Graph, catalog: str, lang: str) -> Publication:
@@ -75,8 +72,7 @@ def publication(graph: Graph, catalog: str, lang: str) -> Publication:
         catalog, read.text(node, DCTERMS.title) or Text(catalog), read.text(node, DCTERMS.description),
         read.item(graph.value(node, DCTERMS.publisher), FOAF.name), read.when(node), read.integer(node, VOID.triples),
         read.contact(graph.value(node, DCAT.contactPoint)), _str(graph.value(node, FOAF.homepage)),
-        endpoints[0] if endpoints else None, datasets, read.distributions(),
-        number_text(read.integer(node, VOID.triples), lang))
+        endpoints[0] if endpoints else None, datasets, read.distributions())
 
 
 def distribution(graph: Graph, iri: str, lang: str) -> Distribution | None:
@@ -123,7 +119,7 @@ class _Reader:
 
     def when(self, node) -> str | None:
         value = self.graph.value(node, DCTERMS.modified)
-        return str(value).replace("T", " ").replace("+00:00", " UTC") if value is not None else None
+        return str(value) if value is not None else None
 
     def contact(self, node) -> Contact | None:
         if node is None:
@@ -140,8 +136,7 @@ class _Reader:
                        self.item(self.graph.value(node, DCTERMS.publisher), FOAF.name),
                        _str(self.graph.value(node, DCTERMS.license)), self.text(rights, RDFS.label) if rights else None,
                        (str(start), str(end)) if start and end else None,
-                       self.item(self.graph.value(node, DCTERMS.spatial), SKOS.prefLabel), triples, self.when(node),
-                       number_text(triples, self.lang))
+                       self.item(self.graph.value(node, DCTERMS.spatial), SKOS.prefLabel), triples, self.when(node))
 
     def distributions(self) -> list[Distribution]:
         found = []
@@ -152,30 +147,10 @@ class _Reader:
             found.append(Distribution(str(node), self.text(node, DCTERMS.title) or Text(str(node)),
                                       self.text(node, DCTERMS.description), fmt.label if fmt else media_type,
                                       fmt.name if fmt else "", media_type, str(self.graph.value(node, DCAT.downloadURL)),
-                                      size, size_text(size, self.lang)))
+                                      size))
         order = {f.media_type: i for i, f in enumerate(formats.DUMPS.values())}  # as the downloads are offered
         return sorted(found, key=lambda d: (order.get(d.media_type, len(order)), d.iri))
 
 
 def _str(value) -> str | None:
     return str(value) if value is not None else None
-
-
-def number_text(value: int | None, lang: str) -> str:
-    """1043969 → "1 043 969" (fi) or "1,043,969" (en)."""
-    if value is None:
-        return ""
-    text = f"{value:,}"
-    return text.replace(",", "\u00a0") if lang == "fi" else text
-
-
-def size_text(size: int | None, lang: str) -> str:
-    """Bytes for people: "67.9 kB", "230 MB" (a decimal comma in Finnish)."""
-    if size is None:
-        return ""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if size >= scale:
-            value = size / scale
-            text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
-            return f"{text.replace('.', ',') if lang == 'fi' else text}\u00a0{unit}"
-    return f"{size}\u00a0B"

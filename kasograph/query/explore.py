@@ -15,6 +15,7 @@ import pyoxigraph
 
 from kasograph.namespaces import KG, VOCABULARY_GRAPH
 from kasograph.store.engine import GoalStore, to_python
+from kasograph.texts import term_labels
 from kasograph.vocabulary import status_names
 
 LABEL_PROPERTIES = "skos:prefLabel|foaf:name|dct:title|rdfs:label"
@@ -59,10 +60,12 @@ STATUSES = {name: str(KG[name]) for name in status_names()}  # "FullyAchieved" â
 
 @dataclass(frozen=True)
 class Text:
-    """A literal with its language ('' when untagged)."""
+    """A literal with its language ('' when untagged) and, for a typed literal (a number, a date), its
+    datatype's IRI, so that a page can write it as its language does ('' for a plain string)."""
 
     value: str
     lang: str = ""
+    datatype: str = ""
 
 
 @dataclass
@@ -156,11 +159,18 @@ class HomePage:
 
 
 @dataclass
+class Described:
+    """A blank node in the place of a value: its own properties and values (it has no page of its own)."""
+
+    parts: list[tuple[Item, "Item | Text"]]
+
+
+@dataclass
 class ResourcePage:
-    """Any resource: its properties and values, labelled."""
+    """Any resource: its properties and values, labelled; a property's texts in one language."""
 
     resource: Item
-    properties: list[tuple[Item, list["Item | Text"]]]
+    properties: list[tuple[Item, list["Item | Text | Described"]]]
     referenced_by: list[tuple[Item, Item]]  # (property, subject)
     sources: list[Source]
 
@@ -299,6 +309,8 @@ class Explorer:
         return {iri: self._choose(facts.labels, iri) for iri, facts in self.facts(iris).items()}
 
     def _choose(self, by_lang: dict[str, str], iri: str) -> Text:
+        # A term of another vocabulary has no label in the store: the library's own names it (not "obsValue").
+        by_lang = by_lang or term_labels(iri)
         for lang in (self.lang, "fi", ""):
             if lang in by_lang:
                 return Text(by_lang[lang], lang)
@@ -622,25 +634,23 @@ class Explorer:
         iris = [r["p"].value for r in rows] + [r[k].value for r in rows for k in ("o", "bp", "bo")
                                                if isinstance(r[k], pyoxigraph.NamedNode)]
         labels, kinds = self.labels(iris), self.kinds(iris)
+        value = lambda term: _value(term, labels, kinds)  # noqa: E731
         properties: dict[str, list] = {}
-        blanks: dict[str, list[str]] = {}
+        blanks: dict[str, list[tuple[Item, Item | Text]]] = {}
         for row in rows:
-            o = row["o"]
+            o, shown = row["o"], properties.setdefault(row["p"].value, [])
             if isinstance(o, pyoxigraph.BlankNode):
                 if row["bp"] is not None:
-                    shown = labels[row["bo"].value].value if isinstance(row["bo"], pyoxigraph.NamedNode) else row["bo"].value
-                    blanks.setdefault(o.value, []).append(f"{labels[row['bp'].value].value}: {shown}")
-                if o.value not in [getattr(v, "blank", None) for v in properties.get(row["p"].value, [])]:
-                    properties.setdefault(row["p"].value, []).append(_Blank(o.value))
-                continue
-            if isinstance(o, pyoxigraph.NamedNode):
-                value = Item(o.value, labels[o.value], kinds.get(o.value, ""))
+                    blanks.setdefault(o.value, []).append((Item(row["bp"].value, labels[row["bp"].value], "property"),
+                                                           value(row["bo"])))
+                o = _Blank(o.value)
             else:
-                value = Text(o.value, o.language or "")
-            if value not in properties.setdefault(row["p"].value, []):
-                properties[row["p"].value].append(value)
+                o = value(o)
+            if o not in shown:
+                shown.append(o)
         for values in properties.values():
-            values[:] = [Text("; ".join(blanks.get(v.blank, []))) if isinstance(v, _Blank) else v for v in values]
+            values[:] = self._one_language([Described(blanks.get(v.blank, [])) if isinstance(v, _Blank) else v
+                                            for v in values])
         inbound = self._rows(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} ORDER BY ?p ?s LIMIT 200")
         in_labels = self.labels([r["s"].value for r in inbound] + [r["p"].value for r in inbound])
         in_kinds = self.kinds([r["s"].value for r in inbound])
@@ -651,6 +661,15 @@ class Explorer:
                             Item(r["s"].value, in_labels[r["s"].value], in_kinds.get(r["s"].value, ""))) for r in inbound],
             sources=self.sources([iri]),
         )
+
+    def _one_language(self, values: list) -> list:
+        """A property's values with its texts in one language, chosen as labels are (the page's, Finnish,
+        untagged, any): a title in Finnish and in English is one title, in the page's language."""
+        langs = {v.lang for v in values if isinstance(v, Text) and v.lang}
+        if len(langs) < 2:
+            return values
+        best = next((lang for lang in (self.lang, "fi") if lang in langs), min(langs))
+        return [v for v in values if not (isinstance(v, Text) and v.lang and v.lang != best)]
 
     def all_resources(self) -> list[str]:
         """Every IRI the data describes (not the vocabulary): what a static site publishes."""
@@ -683,6 +702,20 @@ def _by_property(triples: list[pyoxigraph.Triple], iri: str) -> tuple[dict[str, 
         elif isinstance(subject, pyoxigraph.BlankNode):
             blanks.setdefault(subject.value, {}).setdefault(triple.predicate.value, []).append(triple.object)
     return own, blanks
+
+
+_PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+
+
+def _value(term: pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode, labels: dict[str, Text],
+           kinds: dict[str, str]) -> "Item | Text":
+    """A value on a resource's page: a resource labelled, a literal with its language or its datatype."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return Item(term.value, labels[term.value], kinds.get(term.value, ""))
+    if isinstance(term, pyoxigraph.Literal):
+        datatype = "" if term.language or term.datatype.value in _PLAIN else term.datatype.value
+        return Text(term.value, term.language or "", datatype)
+    return Text(term.value)
 
 
 def _first_iri(terms: list | None) -> str | None:

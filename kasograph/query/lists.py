@@ -11,7 +11,8 @@ are read from the store with SPARQL once per state of the data (`ListIndex`: a f
 answered from that in milliseconds: SPARQL that joins a hundred thousand goals to their labels and
 facets takes 20 s on an on-disk store. A visitor's value is checked (a year, a status or group type
 of the vocabulary, a path that continues an IRI under the base) and looked up: it never becomes
-part of a query. Also here: the known values of a saved question's parameters (`parameter_choices`).
+part of a query. Also here: the known values of a saved question's parameters (`parameter_choices`), and
+each value's key in the address of its published answer (`choice_keys`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pyoxigraph
 from kasograph.errors import InputError, Problem
 from kasograph.namespaces import KG
 from kasograph.query.explore import Explorer, Item, Text
+from kasograph.source.names import slug
 from kasograph.store.engine import GoalStore
 from kasograph.vocabulary import status_names
 
@@ -517,6 +519,21 @@ def _top(counts: Counter, name: str, base: str) -> tuple[list[tuple[str, str, in
 class Choice:
     value: str  # what the question compares: a name as the data writes it (in Finnish)
     label: str  # the same in the page's language, where the data has it there
+
+
+def choice_keys(choices: Iterable[Choice]) -> dict[str, Choice]:
+    """Each value's key in the address of its published answer (`questions/goals-of-person/tuija-harakka.html`):
+    its slug, numbered from -2 where two values make the same one. Keys follow the values (in Finnish), in the
+    order given, so every language's page names the same ones."""
+    keys: dict[str, Choice] = {}
+    for choice in choices:
+        stem = slug(choice.value) or "value"
+        key, n = stem, 1
+        while key in keys:
+            n += 1
+            key = f"{stem}-{n}"
+        keys[key] = choice
+    return keys
 
 
 _TITLES = "SELECT ?doc ?title WHERE { ?doc a foaf:Document ; dct:title ?title FILTER (isLiteral(?title)) }"

@@ -5,6 +5,7 @@ Each is a file `kasograph/queries/NAME.rq` whose header comments say what it is:
     # title: Goals of a person
     # title_fi: Henkilön tavoitteet
     # description: The goals a named person is responsible for, …
+    # description_fi: Tavoitteet, joista nimetty henkilö vastaa, …
     # param: person = "Tuija Harakka"
 
 A parameter is a variable of the query (`?person`); its value, a literal, is put
@@ -39,6 +40,15 @@ class SavedQuery:
     description: str
     sparql: str
     parameters: tuple[Parameter, ...] = field(default=())
+    description_fi: str = ""  # last, with a default: SavedQuery(...) written before it had one still works
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` ("fi" or "en")."""
+        return self.title_fi if lang == "fi" else self.title
+
+    def description_in(self, lang: str) -> str:
+        """The description in `lang`; the English one where a question has no Finnish one."""
+        return (self.description_fi or self.description) if lang == "fi" else self.description
 
     def bind(self, values: dict[str, str] | None = None) -> dict[str, str]:
         """Every parameter's value: the given one, or the default. Unknown names are an error."""
@@ -69,7 +79,7 @@ def parse(name: str, text: str) -> SavedQuery:
         else:
             header[key] = value.strip()
     return SavedQuery(name, header.get("title", name), header.get("title_fi", header.get("title", name)),
-                      header.get("description", ""), text, tuple(parameters))
+                      header.get("description", ""), text, tuple(parameters), header.get("description_fi", ""))
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
@@ -70,24 +71,84 @@ def rendered(key: tuple, make: Callable[[], str]) -> str:
     return current_app.extensions["kasograph_rendered"].get(key, make)
 
 
+# The static site -----------------------------------------------------------------------------------
+#: Set in each request's WSGI environ by the static-site writer: the page is for a static copy, with no
+#: server behind it. A visitor cannot set it (request headers reach the environ only as HTTP_*).
+STATIC_SITE = "kasograph.static_site"
+
+
+def static_site() -> bool:
+    """Whether the page being rendered is for the static site (`kasograph publish`)."""
+    return bool(request.environ.get(STATIC_SITE))
+
+
 # The language --------------------------------------------------------------------------------------
 def language(explicit: str | None = None) -> str:
     """The answer's language: an explicit choice (a page's suffix), else ?lang=, else Accept-Language."""
     return i18n.choose_language(explicit or request.args.get("lang"), request.accept_languages)
 
 
-def text(key: str) -> str:
-    """An interface text in the page's language."""
+def text(key: str, n: int | float | None = None) -> str:
+    """An interface text in the page's language; with `n`, the count and its word (see `plural`), for code that
+    is handed this one function for its words (the pictures)."""
+    if n is not None:
+        return plural(key, n)
     return i18n.TEXTS[g.lang].get(key, key)
+
+
+def plural(key: str, n: int | float | Decimal) -> str:
+    """A count and its word in the page's language, in the form Babel's plural rules choose ("1 asiakirja",
+    "2 asiakirjaa")."""
+    return i18n.plural(key, n, g.lang)
+
+
+def number(value: int | float | Decimal | str, places: int | None = None) -> str:
+    """A number as the page's language writes it (28,4 and 1 200 in Finnish; 28.4 and 1,200 in English), with
+    every digit it has or with `places` decimals."""
+    return i18n.number(value, g.lang, places)
+
+
+def date(value: str) -> str:
+    """An ISO date, month or instant as the page's language writes it (31.12.2021; 31/12/2021)."""
+    return i18n.date(value, g.lang)
+
+
+def size(n_bytes: int) -> str:
+    """A file's size in the page's language's units (67,1 kt; 67.1 kB)."""
+    return i18n.size(n_bytes, g.lang)
+
+
+def column(variable: str) -> str:
+    """An answer's column on a page: the catalogue's name for a variable it knows, else the variable itself
+    (downloads keep the variables, which are what a program reads)."""
+    return i18n.TEXTS[g.lang].get(f"column.{variable}", variable)
+
+
+def readable(text: object) -> bool:
+    """Whether a text of the data can stand on this page: in the page's language, untagged, or Finnish (the
+    source's language, which an English page shows where the data has no translation). An English-only text
+    on a Finnish page is not: the page says in its own words where it is."""
+    return getattr(text, "lang", "") in ("", "fi", g.lang)
 
 
 # Links, relative to the page being rendered -----------------------------------------------------------
 def relative(target: str) -> str:
-    """A site path ("goal/x.html") as a link from the page being rendered."""
+    """A site path ("goal/x.html") as a link from the page being rendered (from the app's root on an
+    error page: see `links_from_root`)."""
+    root = getattr(g, "link_root", None)
+    if root is not None:
+        return root + (target or "index.html")
     start = getattr(g, "request_dir", "") or "."
     folder, _, name = (target or "index.html").rpartition("/")
     up = _relative_folder(folder or ".", start)
     return name if up == "." else f"{up}/{name}"
+
+
+def links_from_root() -> None:
+    """Make the page's links absolute paths from the app's root (its SCRIPT_NAME prefix, if any). An error
+    page answers any address, at any depth, and a static host serves the static site's 404.html for any
+    address: a link relative to the address asked would miss."""
+    g.link_root = request.script_root + "/"
 
 
 def _relative_folder(folder: str, start: str) -> str:
@@ -119,6 +180,14 @@ def variant_href(suffix: str) -> str:
     return relative(g.page_path + suffix)
 
 
+def language_href(lang: str) -> str:
+    """The current page in `lang`, asked the same: the search words, a question's parameters, a list's
+    filters and a query's text go along. `lang=` does not: the address's suffix says the language."""
+    args = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    url = variant_href(".en.html" if lang == "en" else ".html")
+    return url + "?" + urlencode(args) if args else url
+
+
 def static_href(name: str) -> str:
     return relative(f"static/{name}")
 
@@ -136,9 +205,11 @@ def link_to(iri: str) -> str | None:
 
 
 def show(text) -> Markup:
-    """A text with its language marked; English data texts carry a 'translation' note."""
+    """A text with its language marked; English data texts carry a 'translation' note. A typed literal (a
+    number, a date) is written as the page's language writes it."""
     lang = getattr(text, "lang", "")
-    value = escape(getattr(text, "value", text))
+    value = getattr(text, "value", text)
+    value = escape(i18n.literal(value, text.datatype, g.lang) if getattr(text, "datatype", "") else value)
     if not lang:
         return Markup(f"{value}")
     if lang == "en":
@@ -164,4 +235,8 @@ def status_badge(status) -> Markup:
 
 #: What the templates call (a page has hundreds of links: Python functions, not Jinja macros).
 TEMPLATE_GLOBALS = {"t": text, "href": href, "link_to": link_to, "static_href": static_href, "file_href": relative,
-                    "variant_href": variant_href, "show": show, "link": link, "status_badge": status_badge}
+                    "variant_href": variant_href, "show": show, "link": link, "status_badge": status_badge,
+                    "static_site": static_site,
+                    "plural": plural, "column": column, "readable": readable, "language_href": language_href}
+#: Numbers and dates in the page's language (Babel), as filters: `{{ n.value|number }}`, `{{ d.period[0]|date }}`.
+TEMPLATE_FILTERS = {"number": number, "date": date, "size": size}

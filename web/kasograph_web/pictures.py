@@ -14,8 +14,20 @@ from collections.abc import Callable, Mapping
 import networkx as nx
 from markupsafe import Markup, escape
 
-from kasograph_web.graph_layout import (ASCENT, LINE, Layered, Placed, block_size, component_boxes, force_layout, layered_layout,
-                                        outward, place_labels, radial_layout, wrap)
+from kasograph_web.graph_layout import (
+    ASCENT,
+    LINE,
+    Layered,
+    Placed,
+    block_size,
+    component_boxes,
+    force_layout,
+    layered_layout,
+    outward,
+    place_labels,
+    radial_layout,
+    wrap,
+)
 
 # Okabe–Ito colours, which readers with any common colour-vision deficiency can tell apart; each also has a shape.
 STATUS_COLOURS = {"FullyAchieved": "#009E73", "PartiallyAchieved": "#E69F00", "NotAchieved": "#D55E00"}
@@ -25,7 +37,7 @@ KINDS = {"person": ("circle", "#0072B2"), "post": ("diamond", "#CC79A7"), "group
 OTHER = ("circle", "#999999")
 OUTLINE = "#1d2330"
 Link = Callable[[str], str | None]
-Words = Callable[[str], str]  # an interface text by its key (context.text)
+Words = Callable[..., str]  # an interface text by its key; a count and its word by key and number (context.text)
 
 
 # Shapes and labels ---------------------------------------------------------------------------------------------
@@ -89,7 +101,7 @@ def _described(data: dict, words: Words | None) -> str:
         return ""
     facts = [data.get("status_label", "")] if data["type"] == "goal" else [words(f"kind_{data['type']}")]
     if "goals" in data:
-        facts.append(f'{data["goals"]} {words("goals_count")}')
+        facts.append(words("goals_count", data["goals"]))
     return f'{data["label"]} — {", ".join(fact for fact in facts if fact)}'
 
 

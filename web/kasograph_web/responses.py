@@ -16,7 +16,14 @@ from kasograph import formats
 from kasograph.store.remote import RemoteError
 from kasograph.version import __version__
 from kasograph_web import i18n
-from kasograph_web.context import follow_imports, goal_data, language
+from kasograph_web.context import (
+    follow_imports,
+    goal_data,
+    language,
+    links_from_root,
+    static_site,
+)
+from kasograph_web.documents import PAGE_SUFFIXES
 
 #: Sent with every response. The pages use no inline script or style (JSON-LD data blocks are not
 #: scripts to CSP), no other origin, and are never framed.
@@ -74,16 +81,26 @@ def _headers(response: Response) -> Response:
     return response
 
 
-def error_page(title: str, text: str) -> str:
-    """The error template; plain HTML if even that cannot be rendered (the failure may be in it)."""
+def error_page(title: str, text: str, other: dict | None = None) -> str:
+    """The error template, its links from the app's root (it answers at any depth, under any prefix); plain
+    HTML if even that cannot be rendered (the failure may be in it). `other`: the same in another language."""
+    links_from_root()
     try:
-        return render_template("error.html", title=title, text=text)
+        return render_template("error.html", title=title, text=text, other=other)
     except Exception:  # noqa: BLE001 - an error page must always be given
         return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(text)}</p>"
 
 
 def _not_found(_) -> tuple[str, int]:
-    return render_template("error.html", title=i18n.TEXTS[g.lang]["not_found"], text=i18n.TEXTS[g.lang]["not_found_text"]), 404
+    """In the language the address names (".en.html"), else the visitor's. The static site's one 404.html
+    answers every address, so it says it in both languages."""
+    g.lang = language(next((lang for suffix, lang in PAGE_SUFFIXES.items() if request.path.endswith(suffix)), None))
+    other = None
+    if static_site():
+        lang = next(lang for lang in i18n.LANGUAGES if lang != g.lang)
+        texts = i18n.TEXTS[lang]
+        other = {"lang": lang, "title": texts["not_found"], "text": texts["not_found_text"], "home": texts["home"]}
+    return error_page(i18n.TEXTS[g.lang]["not_found"], i18n.TEXTS[g.lang]["not_found_text"], other), 404
 
 
 def _not_acceptable(_) -> Response:

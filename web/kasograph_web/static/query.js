@@ -16,6 +16,12 @@
     fetch(form.dataset.terms).then(function (response) { return response.ok ? response.json() : null; })
       .then(function (terms) { if (terms) { data.terms = terms.terms; data.prefixes = terms.prefixes; } }, function () {});
   }
+  // On the static site, whose page is the same file for every address, the query a saved question opens
+  // comes in the address (?query=); the form sends it to the live server's endpoint.
+  if (form.dataset.static && window.URLSearchParams) {
+    var asked = new URLSearchParams(window.location.search).get("query");
+    if (asked) { textarea.value = asked; }
+  }
   var editor = enhanceEditor(textarea);
 
   textarea.addEventListener("keydown", function (event) {
@@ -202,7 +208,7 @@
       list.hidden = false;
       place();
       choose(0);
-      live.textContent = (texts.suggestions || "{n}").replace("{n}", String(open.items.length));
+      live.textContent = counted("suggestions", open.items.length);
     }
 
     function choose(index) {
@@ -289,6 +295,14 @@
     return Math.min(start + column - 1, text.length);
   }
 
+  // A count with its word in the form the language's plural rules (the browser's, CLDR's) choose: the page gives
+  // the forms ("suggestions.one", "suggestions.other"), as the server's plural() reads them from the catalogue.
+  function counted(key, n) {
+    var form = window.Intl && Intl.PluralRules ? new Intl.PluralRules(data.lang).select(n) : "other";
+    var words = texts[key + "." + form] || texts[key + ".other"] || "{n}";
+    return words.replace("{n}", n.toLocaleString(data.lang));
+  }
+
   // Sorting -----------------------------------------------------------------------------------------------
   // A column's heading becomes a button that sorts the rows on the page, ascending then descending; numbers
   // as numbers, texts as the page's language orders them.
@@ -329,7 +343,8 @@
 
   function sortKey(cell) {
     var text = cell ? cell.textContent.trim() : "";
-    var number = cell && cell.classList.contains("number") ? Number(text) : NaN;
+    // A number cell shows the number as the page's language writes it (28,4); its literal is in data-value.
+    var number = cell && cell.classList.contains("number") ? Number(cell.dataset.value || text) : NaN;
     return {text: text, number: number};
   }
 

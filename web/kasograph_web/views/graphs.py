@@ -7,13 +7,20 @@ from markupsafe import Markup
 
 from kasograph.analysis import analytics
 from kasograph.analysis.exports import FORMATS, export
-from kasograph.analysis.graphs import (collaboration_graph, ego_graph, goal_themes, organisation_graph, partner_lists,
-                                       responsibility_graph, responsibility_outline)
+from kasograph.analysis.graphs import (
+    collaboration_graph,
+    ego_graph,
+    goal_themes,
+    organisation_graph,
+    partner_lists,
+    responsibility_graph,
+    responsibility_outline,
+)
 from kasograph.analysis.report import analyses, goals_by_theme
 from kasograph.model.iris import local_path
 from kasograph.vocabulary import status_names
 from kasograph_web import pictures
-from kasograph_web.context import goal_data, iri_of, link_to, text
+from kasograph_web.context import goal_data, iri_of, link_to, plural, text
 from kasograph_web.documents import serve_page, split_variant
 
 bp = Blueprint("graphs", __name__)
@@ -99,7 +106,7 @@ def responsibility_page(kind: str, which: str | None) -> tuple[str, dict]:
     svg = pictures.responsibility_svg(graph, link_to, title=text("responsibility_graph"), ident="responsibility",
                                       words=text)
     goals, parties = kinds.count("goal"), len(kinds) - kinds.count("goal") - kinds.count("theme")
-    caption = f'{goals} {text("goals_count")}, {parties} {text("parties_count")}'
+    caption = f'{plural("goals_count", goals)}, {plural("parties_count", parties)}'
     figure = picture_figure("responsibility", [svg], pictures.legend(graph, text, "responsibility"), list_id="responsibility-list",
                             caption=caption)
     return "graph_responsibility.html", {"figure": figure, "outline": _with_urls(responsibility_outline(graph)), "selected": selected,
@@ -127,7 +134,7 @@ def collaboration_page(which: str | None) -> tuple[str, dict]:
     svgs = [pictures.collaboration_svg(graph, link_to, title=title, ident="collaboration", words=text),
             pictures.collaboration_svg(graph, link_to, title=title, ident="collaboration-narrow", narrow=True,
                                         words=text)]
-    caption = f'{graph.number_of_nodes()} {text("nodes")}, {graph.number_of_edges()} {text("edges")}'
+    caption = f'{plural("nodes", graph.number_of_nodes())}, {plural("edges", graph.number_of_edges())}'
     figure = picture_figure("collaboration", svgs, pictures.legend(graph, text, "collaboration"), list_id="collaboration-list",
                             caption=caption)
     return "graph_collaboration.html", {"figure": figure, "partners": _with_urls(partner_lists(graph)), "variant": which,

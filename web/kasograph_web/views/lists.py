@@ -23,7 +23,7 @@ from kasograph.query.lists import (
     read_list,
     read_records,
 )
-from kasograph_web.context import goal_data, href, language, relative
+from kasograph_web.context import goal_data, href, language, number, relative
 from kasograph_web.documents import serve_page
 
 bp = Blueprint("lists", __name__)
@@ -109,15 +109,10 @@ def _goal_links(page: ListPage) -> dict[str, str]:
     return links
 
 
-def _number(n: int) -> str:
-    """A count as the page's language writes it: 97 063 in Finnish, 97,063 in English."""
-    return f"{n:,}".replace(",", "\u00a0" if g.lang == "fi" else ",")
-
-
 def _numbers(page: ListPage) -> dict[str, str]:
     first = (page.request.page - 1) * page.request.size + 1
-    return {"count": _number(page.count), "first": _number(first), "last": _number(first + len(page.rows) - 1),
-            "page": _number(page.request.page), "pages": _number(page.pages)}
+    return {"count": number(page.count), "first": number(first), "last": number(first + len(page.rows) - 1),
+            "page": number(page.request.page), "pages": number(page.pages)}
 
 
 def _downloads(asked: ListRequest) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from kasograph.publish.linked_data import serialize_graph
 from kasograph.publish.service_description import service_description
 from kasograph.query import saved
 from kasograph.query.completion import editor_terms
-from kasograph.query.lists import parameter_choices
+from kasograph.query.lists import choice_keys, parameter_choices
 from kasograph.query.sparql import (
     QueryFailed,
     QueryRefused,
@@ -26,7 +26,8 @@ from kasograph.query.sparql import (
 )
 from kasograph.query.syntax import explain
 from kasograph.store.engine import bind_parameters
-from kasograph_web.context import goal_data, language
+from kasograph_web import i18n
+from kasograph_web.context import goal_data, href, language, number, static_site
 from kasograph_web.documents import serve_page, split_variant
 from kasograph_web.workers import QueryBusy, run_query
 
@@ -74,15 +75,34 @@ def questions_document(as_: str) -> Response:
 
 @bp.get("/questions/<iri_path:rest>")
 def question_document(rest: str) -> Response:
-    """A saved question's page (`questions/NAME.html`), or its answer as a file (`questions/NAME.csv`)."""
-    name, dot, ext = rest.rpartition(".")
-    if dot and ext in QUESTION_FILES and name in saved.catalogue():
-        return question_results(name, ext)
+    """A saved question's page (`questions/NAME.html`) or its answer as a file (`questions/NAME.csv`), for the
+    values the query string gives; and the same for one known value of its parameter, each at an address of
+    its own (`questions/NAME/KEY.html`, `questions/NAME/KEY.csv`), which a static site can publish."""
+    path, dot, ext = rest.rpartition(".")
+    if dot and ext in QUESTION_FILES:
+        name, key, values = _question_at(path)
+        return question_results(name, ext, values)
     stem, variant = split_variant(f"questions/{rest}")
-    name = stem[len("questions/"):]
+    name, key, values = _question_at(stem[len("questions/"):])
+    return serve_page(stem, variant, lambda: question_page(name, key, values))
+
+
+def _question_at(path: str) -> tuple[str, str | None, dict[str, str] | None]:
+    """(question, key, values) of `NAME` (no key; the query string gives the values) or of `NAME/KEY`, the answer
+    for one known value of the question's one parameter; 404 for any other path."""
+    name, slash, key = path.partition("/")
     if name not in saved.catalogue():
         abort(404)
-    return serve_page(stem, variant, lambda: question_page(name))
+    if not slash:
+        return name, None, None
+    question = saved.get(name)
+    if len(question.parameters) != 1:
+        abort(404)
+    parameter = question.parameters[0].name
+    choice = choice_keys(parameter_choices(goal_data().explorer(), [parameter]).get(parameter, [])).get(key)
+    if choice is None:
+        abort(404)
+    return name, key, {parameter: choice.value}
 
 
 def _strict_utf8() -> bool:
@@ -247,14 +267,9 @@ def _page_of_rows(answer, page: int, limit: int, shown: int) -> dict:
     exact = answer.total_exact if answer.total is not None else not answer.truncated
     count = "exact" if exact else ("at_least" if answer.total is not None else "more_than")
     return {"page": page, "first": first, "last": last, "total": total, "total_exact": exact, "count": count,
-            "numbers": {"first": grouped(first), "last": grouped(last), "total": grouped(total), "limit": grouped(limit)},
+            "numbers": {"first": number(first), "last": number(last), "total": number(total), "limit": number(limit)},
             "previous_page": page - 1 if page > 1 else None, "next_page": page + 1 if answer.truncated else None,
             "pages": -(-total // limit) if exact else None}
-
-
-def grouped(number: int) -> str:
-    """1234567 as 1 234 567: digits in threes, with no-break spaces, as both languages' readers read them."""
-    return f"{number:,}".replace(",", "\u00a0")
 
 
 def _cell(term: dict | None, labels) -> dict:
@@ -263,21 +278,19 @@ def _cell(term: dict | None, labels) -> dict:
     if term["type"] == "uri":
         label = labels.get(term["value"])
         return {"iri": term["value"], "text": label.value if label else term["value"], "lang": label.lang if label else ""}
-    return {"text": term["value"], "lang": term.get("xml:lang", ""), "number": term.get("datatype", "") in NUMBER_TYPES}
-
-
-#: Literal types a table sorts as numbers.
-NUMBER_TYPES = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
-    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+    datatype = term.get("datatype", "")
+    # A number, a date or a truth value as the page's language writes it; `value` keeps the literal for sorting.
+    return {"text": i18n.literal(term["value"], datatype, g.lang) if datatype else term["value"], "value": term["value"],
+            "lang": term.get("xml:lang", ""), "number": datatype in i18n.NUMBER_TYPES}
 
 
 def query_page() -> tuple[str, dict]:
     """The query page: the editor (the example when nothing was asked), one page of the answer, and its downloads.
     The query is `sparql` in the template: `query` is the header's search words."""
     query = request.args.get("query")
-    # An empty or blank query (the form sent with the editor cleared) is not run: no answer, no downloads.
-    ran = bool(query and query.strip())
+    # An empty or blank query (the form sent with the editor cleared) is not run: no answer, no downloads; nor
+    # any on the static site, which has no server to run it (its form, if any, goes to the live server's endpoint).
+    ran = bool(query and query.strip()) and not static_site()
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
     result = run_for_page(query, page) if ran else None
@@ -287,8 +300,11 @@ def query_page() -> tuple[str, dict]:
     return "query.html", context
 
 
-def _endpoint_url() -> str:
-    """This server's endpoint as a visitor reaches it (behind a proxy, SITE_URL says the public address)."""
+def _endpoint_url() -> str | None:
+    """This server's endpoint as a visitor reaches it (behind a proxy, SITE_URL says the public address); on the
+    static site, which has none, the live server's that `kasograph publish --sparql-endpoint` names, if any."""
+    if static_site():
+        return current_app.config["SPARQL_ENDPOINT_URL"] or None
     return (current_app.config["SITE_URL"] or request.host_url).rstrip("/") + "/sparql"
 
 
@@ -304,22 +320,44 @@ def questions_page() -> tuple[str, dict]:
     return "questions.html", {"questions": list(saved.catalogue().values()), "jsonld": None}
 
 
-def question_page(name: str) -> tuple[str, dict]:
+def question_page(name: str, key: str | None = None, values: dict[str, str] | None = None) -> tuple[str, dict]:
+    """A saved question's form and its answer: for the values the query string gives, or for one known value
+    (`key`, `values`: questions/NAME/KEY.html). On the static site, the pages of every known value's answer."""
     question = saved.get(name)
-    values = {p.name: request.args.get(p.name, p.default) for p in question.parameters}
+    if values is None:
+        values = {p.name: request.args.get(p.name, p.default) for p in question.parameters}
     bound = bind_parameters(question.sparql, values) if values else question.sparql
-    params = urlencode(values)
-    downloads = [(fmt, f"{name.rsplit('/', 1)[-1]}.{fmt}" + (f"?{params}" if params else "")) for fmt in ("csv", "json", "tsv", "xml")]
+    params = urlencode(values) if key is None else ""
+    stem = name if key is None else f"{name}/{key}"
+    downloads = [(fmt, f"{stem}.{fmt}" + (f"?{params}" if params else "")) for fmt in QUESTION_FILES]
+    choices = parameter_choices(goal_data().explorer(g.lang), values)
+    static = static_site()
     return "question.html", {"question": question, "values": values, "result": run_for_page(bound), "bound": bound,
-                             "downloads": downloads, "jsonld": None,
-                             "choices": parameter_choices(goal_data().explorer(g.lang), values)}
+                             "downloads": downloads, "jsonld": None, "choices": choices,
+                             "answers": _answer_pages(question, values, choices) if static else None,
+                             "editor": not static or bool(current_app.config["SPARQL_ENDPOINT_URL"])}
 
 
-def question_results(name: str, fmt: str) -> Response:
-    """A saved question's answer as a file (`questions/NAME.csv?param=…`): a stable URL for Excel and Power BI."""
+def _answer_pages(question: saved.SavedQuery, values: dict[str, str], choices: dict) -> list[dict] | None:
+    """The static site answers no form: there, each known value of a one-parameter question has its answer's
+    page, which the form's script goes to and which are listed for a visitor without script. None for a
+    question without a parameter; empty for one whose values are not known (or with more than one)."""
+    if not question.parameters:
+        return None
+    if len(question.parameters) > 1:
+        return []
+    parameter = question.parameters[0].name
+    return [{"value": c.value, "label": c.label, "href": href(f"questions/{question.name}/{key}"),
+             "current": c.value == values[parameter]} for key, c in choice_keys(choices.get(parameter, [])).items()]
+
+
+def question_results(name: str, fmt: str, values: dict[str, str] | None = None) -> Response:
+    """A saved question's answer as a file (`questions/NAME.csv?param=…`, or `values` at a known value's own
+    address): a stable URL for Excel and Power BI."""
     try:
         question = saved.get(name)
-        values = question.bind({k: v for k, v in request.args.items() if k != "bom"})
+        if values is None:
+            values = question.bind({k: v for k, v in request.args.items() if k != "bom"})
     except InputError as error:
         return _text(404 if "no saved question" in str(error) else 400, str(error))
     query = bind_parameters(question.sparql, values) if values else question.sparql
