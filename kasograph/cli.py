@@ -515,12 +515,14 @@ def graph(obj: Context, kind: str, fmt: str, only: str, output: Path | None, dat
               "[default: one per core for 16 documents or more, else 1].")
 @click.option("--engine", type=click.Choice(["pyshacl-turbo", "pyshacl"]), envvar="KASOGRAPH_VALIDATOR",
               help="SHACL engine [default: pyshacl-turbo].")
+@click.option("--no-keep-answers", is_flag=True, help="Do not answer the saved questions after the import (then the "
+              "viewer answers them in the background, and a visitor may be first to ask).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only errors.")
 @click.pass_obj
 def import_(obj: Context, sources: tuple[Path, ...], metadata: Path | None, doc_id: str | None, title: str | None,
             city: str | None, division: str | None, abbreviation: str | None, year: int | None, source_url: str | None,
             licence: str | None, rights: str | None, publisher: str | None, sheet: str | None, columns: tuple[str, ...],
-            jobs: int | None, engine: str | None, quiet: bool) -> None:
+            jobs: int | None, engine: str | None, no_keep_answers: bool, quiet: bool) -> None:
     """Import documents into the store: read, build, validate, store — all or nothing.
 
     Each SOURCE is a document folder, a folder of document folders, or a goal
@@ -545,6 +547,21 @@ def import_(obj: Context, sources: tuple[Path, ...], metadata: Path | None, doc_
         _import_many(obj, paths, directory, progress, jobs=jobs, engine=engine, **options)
     else:
         _import_one(obj, paths[0], directory, progress, engine=engine, **options)
+    if not no_keep_answers:
+        _keep_answers(obj, directory, quiet)
+
+
+def _keep_answers(obj: Context, directory, quiet: bool) -> None:
+    """The saved questions answered on the new generation, so that the viewer's first visitor finds them kept."""
+    from kasograph.goaldata import GoalData
+
+    started = time.perf_counter()
+    took = GoalData.from_directory(directory, obj.base).keep_answers()
+    if took is not None and not quiet:
+        slowest = max(took, key=took.get) if took else None
+        click.echo(f"answered the {len(took)} saved questions in {time.perf_counter() - started:.1f} s"
+                   + (f" (slowest {slowest}, {took[slowest]:.2f} s)" if slowest else "")
+                   + "; the slow answers are kept for the viewer", err=True)
 
 
 def _import_options(documents: int, metadata: Path | None, columns: tuple[str, ...], sheet: str | None, given: dict) -> dict:

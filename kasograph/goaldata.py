@@ -102,6 +102,28 @@ class GoalData:
         return QueryPool(self.store, workers=workers, timeout=timeout, max_result_bytes=max_result_bytes,
                          answers=answers, allowed_services=allowed_services)
 
+    def keep_answers(self, *, workers: int = 2, min_seconds: float | None = None) -> dict[str, float] | None:
+        """Answer every saved question now, on `workers` processes at once, and keep the slow answers beside
+        the generation (kasograph.query.answers), so that the first visitor after an import waits no longer
+        than the hundredth; the seconds each took. None where no answers are kept (a remote store, data
+        opened from files)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from kasograph.query import saved
+        from kasograph.query.answers import MIN_SECONDS, WARM_TIMEOUT, warm
+
+        answers = self.answer_cache(min_seconds=MIN_SECONDS if min_seconds is None else min_seconds)
+        if answers is None or answers.folder is None:
+            return None
+        pool = self.query_pool(workers=workers, timeout=WARM_TIMEOUT, max_result_bytes=None, allowed_services=(), answers=answers)
+        questions = list(saved.catalogue().values())
+        try:
+            with ThreadPoolExecutor(workers) as threads:  # each thread asks its share, one question at a time
+                shares = threads.map(lambda i: warm(pool.run, questions[i::workers]), range(workers))
+                return {name: seconds for share in shares for name, seconds in share.items()}
+        finally:
+            pool.close()
+
     def explorer(self, lang: str = "fi") -> Explorer:
         return Explorer(self.store, lang, self.facts)
 

@@ -177,3 +177,28 @@ def test_a_saved_questions_file_is_its_whole_answer_however_large(stored):
         assert downloaded.status_code == 200 and len(downloaded.data) > 100
     finally:
         app.extensions["kasograph_pool"].close()
+
+
+def test_an_import_answers_the_saved_questions_for_the_first_visitor(tmp_path):
+    """`kasograph import` answers every saved question on the generation it published and keeps the slow
+    answers, so that a question's first request is answered from them; --no-keep-answers leaves it."""
+    from click.testing import CliRunner
+
+    from kasograph.cli import main
+    from kasograph.goaldata import GoalData
+
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["--store", str(store), "import", str(KASO), "--no-keep-answers"])
+    assert result.exit_code == 0 and "saved questions" not in result.output and not (store / "answers").exists()
+    result = CliRunner().invoke(main, ["--store", str(store), "import", str(EXAMPLE)])
+    assert result.exit_code == 0 and f"answered the {len(saved.catalogue())} saved questions in" in result.output, result.output
+    took = GoalData.from_directory(StoreDirectory(store)).keep_answers(min_seconds=0.0)  # every answer, however fast
+    assert set(took) == set(saved.catalogue())
+    assert len(list((store / "answers" / "00000002").glob("*.answer"))) == len(saved.catalogue())
+    app, client = viewer(store)
+    try:
+        pool = _pool(app)
+        question = saved.get("workload-per-person")
+        assert pool.run(question.sparql, select_format="json", max_bytes=None).cached
+    finally:
+        app.extensions["kasograph_pool"].close()
