@@ -685,8 +685,9 @@ def documents(obj: Context, fmt: str) -> None:
 
 @main.command()
 @click.argument("document_id")
+@click.option("--no-keep-answers", is_flag=True, help="Do not answer the saved questions on what is left (see import).")
 @click.pass_obj
-def remove(obj: Context, document_id: str) -> None:
+def remove(obj: Context, document_id: str, no_keep_answers: bool) -> None:
     """Remove a document (by its id, see `kasograph documents`) from the store."""
     from kasograph.store.importer import remove_document
 
@@ -695,6 +696,8 @@ def remove(obj: Context, document_id: str) -> None:
     except InputError as error:
         _fail(error)
     click.echo(f"removed {removed.id} ({removed.title}, {removed.triples} triples) from {obj.directory.path}", err=True)
+    if not no_keep_answers and obj.directory.exists():
+        _keep_answers(obj, obj.directory, quiet=False)
 
 
 @main.command()
