@@ -390,11 +390,15 @@ class RemoteStore:
         return (f"INSERT {{ {self.in_union('?s ?p ?o')} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
                 f"FILTER NOT EXISTS {{ {self.in_union('?s ?p ?o')} }} }}")
 
-    def swap_in(self, graph: str, staged: str) -> list[str]:
+    def swap_in(self, graph: str, staged: str, *, new: bool = False) -> list[str]:
         """Update operations that make `graph` what the staged graph holds and keep the union a set, touching
         only what differs: the triples only the old version held leave the graph and the union, the new
         version's join them. (Deleting a quad and inserting it again in one update loses it when Virtuoso 7
-        recovers from a kill; measured, tests/test_remote_faults.py. Unchanged quads are also less work.)"""
+        recovers from a kill; measured, tests/test_remote_faults.py. Unchanged quads are also less work.)
+        `new`: the graph holds nothing yet (a document not stored before), so the staged graph is copied whole."""
+        if new:
+            return [f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{staged}> {{ ?s ?p ?o }} }}",
+                    f"DROP SILENT GRAPH <{staged}>", self.add_to_union(graph)]
         only_old = f"GRAPH <{graph}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{staged}> {{ ?s ?p ?o }} }}"
         return [f"""DELETE {{ {self.in_union('?s ?p ?o')} }} WHERE {{
   {only_old}
@@ -411,16 +415,19 @@ class RemoteStore:
   FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{graph}> && {self.is_data('?other')}) }}
 }}""", f"DROP SILENT GRAPH <{graph}>"]
 
-    def relink(self, links: dict[str, list[tuple[str, str]]]) -> list[str]:
+    def relink(self, links: dict[str, list[tuple[str, str]]], new: frozenset[str] = frozenset()) -> list[str]:
         """Update operations that make the `prov:wasRevisionOf` links each graph of a series holds the given
         pairs: the others leave (the graph and the union), the new ones join, unchanged ones are not touched
-        (see catalogue_entry); the pairs are compared in a staging graph."""
+        (see catalogue_entry); the pairs are compared in a staging graph. The `new` graphs have no links yet."""
         operations = []
         link = "?x prov:wasRevisionOf ?y"
         for graph, pairs in links.items():
             staged = self.staging(graph.rsplit("/", 1)[-1], "links")
+            triples = "\n".join(f"<{later}> prov:wasRevisionOf <{earlier}> ." for later, earlier in pairs)
+            if graph in new:
+                operations += [f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} {self.in_union(triples)} }}"] if pairs else []
+                continue
             if pairs:
-                triples = "\n".join(f"<{new}> prov:wasRevisionOf <{old}> ." for new, old in pairs)
                 operations.append(f"INSERT DATA {{ GRAPH <{staged}> {{ {triples} }} }}")
             operations += [f"DELETE {{ GRAPH <{graph}> {{ {link} }} {self.in_union(link)} }} "
                            f"WHERE {{ GRAPH <{graph}> {{ {link} }} FILTER NOT EXISTS {{ GRAPH <{staged}> {{ {link} }} }} }}",
@@ -430,33 +437,43 @@ class RemoteStore:
                            f"DELETE {{ GRAPH <{graph}> {{ {link} }} {self.in_union(link)} }} WHERE {{ GRAPH <{graph}> {{ {link} }} }}"]
         return operations
 
-    def catalogue_entry(self, stored: StoredDocument | None, document_id: str, dataset: str | None, text: str | None) -> list[str]:
+    def catalogue_entry(self, stored: StoredDocument | None, document_id: str, dataset: str | None, text: str | None,
+                        *, new: bool = False) -> list[str]:
         """Update operations that replace (or, with `stored` None, delete) a document's catalogue entry and
-        give the catalogue a new version; the entry's unchanged statements are not touched."""
+        give the catalogue a new version; the entry's unchanged statements are not touched. `new`: the
+        catalogue has no entry for the document yet."""
         cat = self.catalogue
-        facts = [(f"<{cat}>", f"<{KGS}version>", _literal(uuid.uuid4().hex))]  # an IRI: Virtuoso takes no blank node in INSERT DATA
-        if stored is not None:
-            entry = f"<{dataset}>"
-            facts += [(entry, p, o) for p, o in [
-                ("a", "dcat:Dataset"), ("dct:identifier", _literal(stored.id)), (f"<{KGS}graph>", f"<{stored.graph}>"),
-                ("dct:title", _literal(stored.title)), ("void:triples", str(stored.triples)),
-                ("prov:generatedAtTime", _literal(stored.imported_at, "http://www.w3.org/2001/XMLSchema#dateTime")),
-                (f"<{KGS}source>", _literal(stored.source)), (f"<{KGS}city>", _literal(stored.city)),
-                (f"<{KGS}division>", _literal(stored.division)), *([(f"<{KGS}year>", str(int(stored.year)))] if stored.year else [])]]
-            if stored.source_text and text is not None:
-                facts += [(entry, f"<{KGS}sourceText>", f"<{stored.source_text}>"),
-                          (f"<{stored.source_text}>", f"<{KGS}content>", _literal(text))]
+        version = [f"DELETE WHERE {{ GRAPH <{cat}> {{ ?c <{KGS}version> ?v }} }}",  # an IRI: Virtuoso takes no blank node here
+                   f"INSERT DATA {{ GRAPH <{cat}> {{ <{cat}> <{KGS}version> {_literal(uuid.uuid4().hex)} . }} }}"]
+        facts = "\n".join(f"{s} {p} {o} ." for s, p, o in _entry_facts(stored, dataset, text))
+        if new:
+            return [f"INSERT DATA {{ GRAPH <{cat}> {{\n{facts}\n}} }}", *version]
         # Only what differs is deleted — a quad deleted and inserted again in one update is lost when Virtuoso 7
         # recovers from a kill (swap_in) — so the new entry is written to a staging graph and compared there.
         staged = self.staging(document_id, "catalogue")
         entry_now = f"""{{ ?s dct:identifier {_literal(document_id)} ; ?p ?o }}
     UNION {{ ?d dct:identifier {_literal(document_id)} ; <{KGS}sourceText> ?s . ?s ?p ?o }}"""
-        return ["INSERT DATA { GRAPH <%s> {\n%s\n} }" % (staged, "\n".join(f"{s} {p} {o} ." for s, p, o in facts[1:]))] * (len(facts) > 1) + [
+        return [f"INSERT DATA {{ GRAPH <{staged}> {{\n{facts}\n}} }}"] * bool(facts) + [
             f"""DELETE {{ GRAPH <{cat}> {{ ?s ?p ?o }} }} WHERE {{
   GRAPH <{cat}> {{ {entry_now} }} FILTER NOT EXISTS {{ GRAPH <{staged}> {{ ?s ?p ?o }} }}
 }}""", f"INSERT {{ GRAPH <{cat}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{staged}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{cat}> {{ ?s ?p ?o }} }} }}",
-            f"DROP SILENT GRAPH <{staged}>", f"DELETE WHERE {{ GRAPH <{cat}> {{ ?c <{KGS}version> ?v }} }}",
-            "INSERT DATA { GRAPH <%s> { %s %s %s . } }" % (cat, *facts[0])]
+            f"DROP SILENT GRAPH <{staged}>", *version]
+
+
+def _entry_facts(stored: StoredDocument | None, dataset: str | None, text: str | None) -> list[tuple[str, str, str]]:
+    """A document's catalogue entry as (subject, predicate, object) terms; none for a document taken out."""
+    if stored is None:
+        return []
+    entry = f"<{dataset}>"
+    facts = [(entry, p, o) for p, o in [
+        ("a", "dcat:Dataset"), ("dct:identifier", _literal(stored.id)), (f"<{KGS}graph>", f"<{stored.graph}>"),
+        ("dct:title", _literal(stored.title)), ("void:triples", str(stored.triples)),
+        ("prov:generatedAtTime", _literal(stored.imported_at, "http://www.w3.org/2001/XMLSchema#dateTime")),
+        (f"<{KGS}source>", _literal(stored.source)), (f"<{KGS}city>", _literal(stored.city)),
+        (f"<{KGS}division>", _literal(stored.division)), *([(f"<{KGS}year>", str(int(stored.year)))] if stored.year else [])]]
+    if stored.source_text and text is not None:
+        facts += [(entry, f"<{KGS}sourceText>", f"<{stored.source_text}>"), (f"<{stored.source_text}>", f"<{KGS}content>", _literal(text))]
+    return facts
 
 
 def _literal(value: str, datatype: str | None = None) -> str:

@@ -104,10 +104,11 @@ def _send_chunk(remote, chunk: list[Prepared], manifest: Manifest, ntriples, lin
         for p in chunk:
             staged.append(remote.staging(p.info.id, "document"))
             remote.put_graph(staged[-1], ntriples(p).decode("utf-8"))
-            operations += remote.swap_in(p.graph, staged[-1])
-        operations += remote.relink(links)
+            operations += remote.swap_in(p.graph, staged[-1], new=p.replaced is None)
+        operations += remote.relink(links, frozenset(p.graph for p in chunk if p.replaced is None))
         for p in chunk:
-            operations += remote.catalogue_entry(manifest.documents[p.info.id], p.info.id, p.dataset_iri, p.source_text)
+            operations += remote.catalogue_entry(manifest.documents[p.info.id], p.info.id, p.dataset_iri, p.source_text,
+                                                 new=p.replaced is None)
         try:
             remote.update(" ;\n".join(operations + [remote.unmark_pending()]))
         except RemoteError as error:
