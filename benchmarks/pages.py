@@ -62,6 +62,7 @@ threads_list = {}
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   math.randomseed(tonumber(args[2]) * 1000 + tid)
+  if args[3] then wrk.headers["Accept"] = args[3] end
 end
 function request()
   local path = paths[math.random(#paths)]
@@ -283,7 +284,7 @@ def _run_client(command: list[str]) -> tuple[str, float]:
 
 
 def load_row(base: str, name: str, paths: list[str], clients: int, seconds: float, client: str, folder: Path,
-             server: "Server | None" = None) -> dict:
+             server: "Server | None" = None, accept: str | None = None) -> dict:
     """`clients` closed-loop clients on `paths` (drawn at random per request) for `seconds`; with `server`,
     also the server's own CPU time per request (which other work on the machine changes little)."""
     server_cpu = server.cpu_seconds() if server else None
@@ -294,7 +295,7 @@ def load_row(base: str, name: str, paths: list[str], clients: int, seconds: floa
         script = folder / "random.lua"
         script.write_text(WRK_SCRIPT, encoding="utf-8")
         output, cpu = _run_client(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s",
-                                   "-s", str(script), base, "--", str(listing), "1"])
+                                   "-s", str(script), base, "--", str(listing), "1", *([accept] if accept else [])])
         line = next((line for line in output.splitlines() if line.startswith("RESULT ")), None)
         if line is None:
             raise RuntimeError(f"wrk gave no result: {output[-1000:]}")
@@ -361,7 +362,10 @@ def measure_pages(store: Path, clients: int = 32, seconds: float = 60, *, proces
         # The home page and the search index are made once per server process and version of the data (seconds
         # at millions of triples): those rows start once every process has made them (warm_up_s, not counted).
         plan = [("favicon (baseline)", ["/favicon.ico"], extra, False), ("goal", paths["goal"], seconds, False),
-                ("person", paths["person"], seconds, False), ("home", ["/"], extra, True),
+                ("person", paths["person"], seconds, False),
+                ("goal .ttl", [p.removesuffix(".html") + ".ttl" for p in paths["goal"]], extra, False),
+                ("person .ttl", [p.removesuffix(".html") + ".ttl" for p in paths["person"]], extra, False),
+                ("home", ["/"], extra, True),
                 ("search", ["/search.html?" + urllib.parse.urlencode({"q": q}) for q in SEARCHES], extra, True)]
         for name, listed, duration, warm in plan:
             if listed:
@@ -371,11 +375,55 @@ def measure_pages(store: Path, clients: int = 32, seconds: float = 60, *, proces
         memory = server.memory()
     finally:
         server.stop()
+    if client == "wrk":
+        rows += describe_rows(store, paths, clients, seconds, folder)
     triples = store_triples(store)
     return {"triples": triples, "goals": len(paths["goal"]), "persons": len(paths["person"]), "clients": clients,
             "seconds": seconds, "client": client, "processes": processes, "serve_options": list(options), "rows": rows, "memory_after_load": memory,
             "mib_per_million_triples_after_load": round(memory["total_mib"] / (triples / 1e6), 1) if triples else None,
             "machine": machine()}
+
+
+def describe_rows(store: Path, paths: dict[str, list[str]], clients: int, seconds: float, folder: Path) -> list[dict]:
+    """What a user could run instead, under the same load: the same goals and persons as `DESCRIBE` (Turtle)
+    from an Oxigraph server holding the same quads (oxigraph serve, loaded by one bulk POST to its /store)."""
+    from kasograph.namespaces import DEFAULT_BASE
+
+    from .importing import dump_quads
+    from .remote import OxigraphServer
+
+    nquads = folder / "store.nq"
+    dump_quads(store, nquads)
+    oxigraph = OxigraphServer(folder / "oxigraph")
+    try:
+        request = urllib.request.Request(f"{oxigraph.url}/store", data=nquads.read_bytes(), method="POST",
+                                         headers={"Content-Type": "application/n-quads"})
+        urllib.request.urlopen(request, timeout=3600).read()
+        rows = []
+        for kind in ("goal", "person"):
+            queries = ["/query?" + urllib.parse.urlencode({"query": f"DESCRIBE <{DEFAULT_BASE}{p[1:].removesuffix('.html')}>"})
+                       for p in paths[kind]]
+            rows.append(load_row(oxigraph.url, f"{kind} DESCRIBE (oxigraph)", queries, clients, seconds, "wrk", folder,
+                                 accept="text/turtle"))
+        return rows
+    finally:
+        oxigraph.stop()
+        nquads.unlink(missing_ok=True)
+
+
+def anchors(rows: list[dict]) -> list[str]:
+    """Each page's and Turtle's p99 ÷ the engine's DESCRIBE p99 of the same resources (the Turtle's target: ≤ 3×)."""
+    by_name = {row["page"]: row for row in rows}
+    lines = []
+    for kind in ("goal", "person"):
+        engine = by_name.get(f"{kind} DESCRIBE (oxigraph)")
+        if not engine or not engine["p99_ms"]:
+            continue
+        for name in (kind, f"{kind} .ttl"):
+            if name in by_name:
+                lines.append(f"{name}: p99 {by_name[name]['p99_ms']} ms = {by_name[name]['p99_ms'] / engine['p99_ms']:.1f}× "
+                             f"Oxigraph server's DESCRIBE ({engine['p99_ms']} ms)")
+    return lines
 
 
 def machine() -> dict:
@@ -409,6 +457,7 @@ def report(cold: dict | None, pages: dict | None) -> str:
                          f"{shown['p99_ms']:>8} {shown['max_ms']:>8} {row['errors']:>7} {row['distinct']:>9,} "
                          f"{shown.get('server_cpu_ms_per_request', '-'):>18} {shown['client_cpu_ms_per_request']:>18} "
                          f"{row['load_average_before']:>9}")
+        lines += anchors(pages["rows"])
         m = pages["memory_after_load"]
         lines.append(f"memory (PSS) after the load: {m['total_mib']} MiB in {m['server_processes']} server process(es), "
                      f"{m['total_anon_mib']} MiB their own (no query workers: pages ask none; RSS {m['total_rss_mib']} MiB), "

@@ -24,7 +24,26 @@ def test_pages_benchmark_runs_on_a_small_store(tmp_path):
     cold, pages = report["cold_start"], report["pages"]
     assert cold["triples"] == 672 and cold["ready_s"] > 0 and cold["memory"]["total_mib"] > 0
     assert cold["memory"]["worker_processes"] >= 1  # the SPARQL queries started query workers
-    assert [r["page"] for r in pages["rows"]] == ["favicon (baseline)", "goal", "person", "home", "search"]
+    assert [r["page"] for r in pages["rows"]] == ["favicon (baseline)", "goal", "person", "goal .ttl", "person .ttl", "home", "search"]
     assert pages["goals"] == 10 and pages["persons"] == 7
     assert all(r["requests"] > 0 and r["errors"] == 0 and r["p99_ms"] > 0 for r in pages["rows"])
     assert "cold start" in done.stdout and "favicon (baseline)" in done.stdout
+
+
+def test_the_anchor_is_the_engines_describe_of_the_same_resources(tmp_path):
+    """With wrk (scripts/test installs it), the same goals and persons as DESCRIBE from an Oxigraph server holding
+    the same quads, and each page's and Turtle's p99 as a multiple of it."""
+    store = tmp_path / "store"
+    imported = subprocess.run([sys.executable, "-m", "kasograph", "--store", str(store), "import", str(ROOT / "data" / "vantaa-kaso-2021")],
+                              capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    out = tmp_path / "pages.json"
+    done = subprocess.run([sys.executable, "-m", "benchmarks.pages", "--store", str(store), "--clients", "4", "--seconds", "1",
+                           "--extra-seconds", "1", "--client", "wrk", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {r["page"]: r for r in json.loads(out.read_text())["pages"]["rows"]}
+    for kind, count in (("goal", 10), ("person", 7)):
+        engine = rows[f"{kind} DESCRIBE (oxigraph)"]
+        assert engine["requests"] > 0 and engine["errors"] == 0 and engine["distinct"] >= count  # counted per wrk thread
+        assert f"{kind} .ttl: p99" in done.stdout and "Oxigraph server's DESCRIBE" in done.stdout
