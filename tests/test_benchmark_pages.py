@@ -7,14 +7,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_pages_benchmark_runs_on_a_small_store(tmp_path):
-    store = tmp_path / "store"
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    """A store of the bundled document, imported once for the module."""
+    store = tmp_path_factory.mktemp("pages") / "store"
     imported = subprocess.run([sys.executable, "-m", "kasograph", "--store", str(store), "import", str(ROOT / "data" / "vantaa-kaso-2021")],
                               capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stderr
+    return store
+
+
+def test_pages_benchmark_runs_on_a_small_store(store, tmp_path):
     out = tmp_path / "pages.json"
     done = subprocess.run([sys.executable, "-m", "benchmarks.pages", "--store", str(store), "--clients", "4", "--seconds", "1",
                            "--extra-seconds", "1", "--client", "python", "--json", str(out)],
@@ -30,13 +38,9 @@ def test_pages_benchmark_runs_on_a_small_store(tmp_path):
     assert "cold start" in done.stdout and "favicon (baseline)" in done.stdout
 
 
-def test_the_anchor_is_the_engines_describe_of_the_same_resources(tmp_path):
+def test_the_anchor_is_the_engines_describe_of_the_same_resources(store, tmp_path):
     """With wrk (scripts/test installs it), the same goals and persons as DESCRIBE from an Oxigraph server holding
     the same quads, and each page's and Turtle's p99 as a multiple of it."""
-    store = tmp_path / "store"
-    imported = subprocess.run([sys.executable, "-m", "kasograph", "--store", str(store), "import", str(ROOT / "data" / "vantaa-kaso-2021")],
-                              capture_output=True, text=True, timeout=120)
-    assert imported.returncode == 0, imported.stderr
     out = tmp_path / "pages.json"
     done = subprocess.run([sys.executable, "-m", "benchmarks.pages", "--store", str(store), "--clients", "4", "--seconds", "1",
                            "--extra-seconds", "1", "--client", "wrk", "--json", str(out)],
