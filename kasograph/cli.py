@@ -559,8 +559,10 @@ def _keep_answers(obj: Context, directory, quiet: bool) -> None:
     took = GoalData.from_directory(directory, obj.base).keep_answers()
     if took is not None and not quiet:
         slowest = max(took, key=took.get) if took else None
+        seconds = took[slowest] if slowest else 0.0
+        slowest_text = f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
         click.echo(f"answered the {len(took)} saved questions in {time.perf_counter() - started:.1f} s"
-                   + (f" (slowest {slowest}, {took[slowest]:.2f} s)" if slowest else "")
+                   + (f" (slowest {slowest}, {slowest_text})" if slowest else "")
                    + "; the slow answers are kept for the viewer", err=True)
 
 
