@@ -8,6 +8,7 @@ the one Debian's browsers fall back to): in any narrower face a label takes less
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Iterable
@@ -121,6 +122,60 @@ class RectIndex:
         return list(found.values())
 
 
+class SegmentIndex:
+    """Line segments in a grid of cells: each in every cell it passes through, so that the lines that can cross a
+    rectangle are found without testing every line of the picture (an ego picture has hundreds)."""
+
+    def __init__(self, segments: Iterable[tuple[tuple[float, float], tuple[float, float]]], cell: float = 64.0):
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        self.segments = list(segments)
+        for number, (p, q) in enumerate(self.segments):
+            for key in self._cells_of(p, q):
+                self.cells.setdefault(key, []).append(number)
+
+    def _cells_of(self, p: tuple[float, float], q: tuple[float, float]) -> Iterable[tuple[int, int]]:
+        """Every cell the segment p–q touches: column by column, the rows between its heights at the column's edges."""
+        (x0, y0), (x1, y1) = sorted((p, q))
+        cell = self.cell
+        for cx in range(math.floor(x0 / cell), math.floor(x1 / cell) + 1):
+            if x1 - x0 < 1e-9:
+                low, high = sorted((y0, y1))
+            else:
+                left, right = max(x0, cx * cell), min(x1, (cx + 1) * cell)
+                slope = (y1 - y0) / (x1 - x0)
+                low, high = sorted((y0 + slope * (left - x0), y0 + slope * (right - x0)))
+            for cy in range(math.floor(low / cell), math.floor(high / cell) + 1):
+                yield cx, cy
+
+    def near(self, rect: Rect) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+        """The segments that pass through the cells `rect` covers (those that can cross it)."""
+        cell, found = self.cell, set()
+        for cx in range(math.floor(rect.x0 / cell), math.floor(rect.x1 / cell) + 1):
+            for cy in range(math.floor(rect.y0 / cell), math.floor(rect.y1 / cell) + 1):
+                found.update(self.cells.get((cx, cy), ()))
+        return [self.segments[number] for number in sorted(found)]
+
+
+def crossings(rect: Rect, segments: Iterable[tuple[tuple[float, float], tuple[float, float]]]) -> int:
+    """How many of the segments pass through `rect`."""
+    count = 0
+    for p, q in segments:
+        # Most lines near a label pass beside it: their bounding box says so without clipping.
+        if p[0] < q[0]:
+            if q[0] <= rect.x0 or p[0] >= rect.x1:
+                continue
+        elif p[0] <= rect.x0 or q[0] >= rect.x1:
+            continue
+        if p[1] < q[1]:
+            if q[1] <= rect.y0 or p[1] >= rect.y1:
+                continue
+        elif p[1] <= rect.y0 or q[1] >= rect.y1:
+            continue
+        count += _crosses(p, q, rect)
+    return count
+
+
 # Labels placed around their nodes --------------------------------------------------------------------------
 SIDES = ("right", "left", "below", "above")
 GAP = 4.0  # between a shape and its label
@@ -146,8 +201,13 @@ class Placed:
     def shape_rect(self) -> Rect:
         return Rect(self.x - self.radius, self.y - self.radius, self.x + self.radius, self.y + self.radius)
 
+    @functools.cached_property
+    def block(self) -> tuple[float, float]:
+        """The label's (width, height): measured once, as its lines never change."""
+        return block_size(self.lines, self.size)
+
     def label_rect(self, side: str | None = None) -> Rect:
-        width, height = block_size(self.lines, self.size)
+        width, height = self.block
         side = side or self.side
         if side in ("right", "left"):
             x0 = self.x + self.radius + GAP if side == "right" else self.x - self.radius - GAP - width
@@ -174,21 +234,27 @@ def place_labels(items: list[Placed], width: float, segments: list[tuple[str, st
     for item in items:
         shapes.add(item.node, item.shape_rect())
     labels = RectIndex()
-    crossing = list(segments) if len(items) <= 150 else []  # counting crossings costs too much on a large graph
+    lines = SegmentIndex((p, q) for _, _, p, q in (segments if len(items) <= 150 else ()))  # too costly on a large graph
     for item in items:
-        item.side = min(item.prefer, key=lambda side: (_cost(item, side, shapes, labels, crossing, width, margin), item.prefer.index(side)))
-        labels.add(item.node, item.label_rect())
+        # What lies near any of the label's places is looked up once; each place is then weighed against it.
+        places = [item.label_rect(side) for side in item.prefer]
+        around = functools.reduce(Rect.union, places)
+        near_labels = [rect for _, rect in labels.near(around)]
+        near_shapes = [rect for node, rect in shapes.near(around) if node != item.node]
+        near_lines = lines.near(around)
+        costs = [_cost(place, near_labels, near_shapes, near_lines, width, margin) for place in places]
+        item.side = item.prefer[costs.index(min(costs))]  # on a tie, the side preferred first
+        labels.add(item.node, places[costs.index(min(costs))])
     _keep_inside(items, width, margin)
     return _settle(items, margin)
 
 
-def _cost(item: Placed, side: str, shapes: RectIndex, labels: RectIndex, segments, width: float, margin: float) -> float:
-    rect = item.label_rect(side)
+def _cost(rect: Rect, labels: list[Rect], shapes: list[Rect], lines: list, width: float, margin: float) -> float:
     outside = max(0.0, margin - rect.x0) + max(0.0, rect.x1 - (width - margin)) + max(0.0, margin - rect.y0)
     cost = 1000.0 * outside * (rect.y1 - rect.y0)
-    cost += 100.0 * sum(rect.overlap_area(other) for _, other in labels.near(rect))
-    cost += 100.0 * sum(rect.overlap_area(other) for node, other in shapes.near(rect) if node != item.node)
-    return cost + 40.0 * sum(1 for _, _, p, q in segments if _crosses(p, q, rect))
+    cost += 100.0 * sum(rect.overlap_area(other) for other in labels)
+    cost += 100.0 * sum(rect.overlap_area(other) for other in shapes)
+    return cost + 40.0 * crossings(rect, lines)
 
 
 def outward(dx: float, dy: float) -> tuple[str, ...]:
@@ -205,12 +271,17 @@ def _crosses(p: tuple[float, float], q: tuple[float, float], rect: Rect) -> bool
     (x0, y0), (x1, y1) = p, q
     low, high = 0.0, 1.0
     for delta, start, lo, hi in ((x1 - x0, x0, rect.x0, rect.x1), (y1 - y0, y0, rect.y0, rect.y1)):
-        if abs(delta) < 1e-9:
+        if -1e-9 < delta < 1e-9:
             if not lo < start < hi:
                 return False
             continue
-        t0, t1 = sorted(((lo - start) / delta, (hi - start) / delta))
-        low, high = max(low, t0), min(high, t1)
+        t0, t1 = (lo - start) / delta, (hi - start) / delta
+        if t0 > t1:
+            t0, t1 = t1, t0
+        if t0 > low:
+            low = t0
+        if t1 < high:
+            high = t1
         if low >= high:
             return False
     return True

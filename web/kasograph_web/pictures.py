@@ -232,7 +232,7 @@ def _room_for(items: list[Placed], width: float) -> float:
     """A height that leaves the nodes and their labels about two thirds of the picture empty."""
     area = 0.0
     for item in items:
-        label_width, label_height = block_size(item.lines, item.size)
+        label_width, label_height = item.block
         area += (label_width + 2 * item.radius + 8) * (max(label_height, 2 * item.radius) + 6)
     return 3 * area / width
 

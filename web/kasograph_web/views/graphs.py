@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, Response, abort, g, render_template
 from markupsafe import Markup
 
@@ -190,9 +192,10 @@ def ego_svg(iri: str, attributions: dict[str, set[str]] | None = None) -> Markup
     title = text("ego")
     caption = text("ego_caption").replace("{name}", ego.nodes[iri]["label"])
     height = 160 + 28 * min(ego.number_of_nodes() - 1, 10)  # a circle of one or two partners needs no more room
-    svgs = [pictures.collaboration_svg(ego, link_to, height=height, highlight=iri, title=title, ident="ego", words=text),
-            pictures.collaboration_svg(ego, link_to, height=height + 80, highlight=iri, title=title, ident="ego-narrow",
-                                        narrow=True, words=text)]
+    link, words = cache(link_to), cache(text)  # the two drawings link and name the same nodes
+    svgs = [pictures.collaboration_svg(ego, link, height=height, highlight=iri, title=title, ident="ego", words=words),
+            pictures.collaboration_svg(ego, link, height=height + 80, highlight=iri, title=title, ident="ego-narrow",
+                                        narrow=True, words=words)]
     return picture_figure("ego", svgs, pictures.legend(ego, text, "ego"), list_id="shares", caption=caption)
 
 
