@@ -98,8 +98,11 @@ def document(path: str, variant: str, html: ServeHtml, rdf: ServeRdf | None = No
 
 
 def serve_page(path: str, variant: str, render: RenderPage, rdf: ServeRdf | None = None, *,
-               same_for_everyone: bool = False) -> Response:
-    """`document` for the common page: its HTML is `render`'s template, its RDF (if any) `rdf`."""
+               same_for_everyone: bool = False, keep: bool = True) -> Response:
+    """`document` for the common page: its HTML is `render`'s template, its RDF (if any) `rdf`. `keep`: the
+    answer depends on nothing but the data and the request's entity tag, and may be kept for the next
+    visitor (kasograph_web.kept_pages); False for an answer to a query, which runs under time limits."""
+    g.keep = keep
     return document(path, variant, lambda lang: page(path, render, lang, has_rdf=rdf is not None,
                                                      same_for_everyone=same_for_everyone), rdf)
 

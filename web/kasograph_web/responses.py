@@ -1,4 +1,5 @@
-"""What every answer has in common: the security headers, entity tags (and 304), and the error pages.
+"""What every answer has in common: the security headers, entity tags (and 304), pages kept for the next
+visitor who asks for the same (kasograph_web.kept_pages), and the error pages.
 
 Every response — pages, RDF, downloads, static files, SPARQL answers, errors — carries
 SECURITY_HEADERS (SECURITY.md, *Headers and pages*); an error never shows the server's internals.
@@ -24,6 +25,7 @@ from kasograph_web.context import (
     static_site,
 )
 from kasograph_web.documents import PAGE_SUFFIXES
+from kasograph_web.kept_pages import KeptPages
 
 #: Sent with every response. The pages use no inline script or style (JSON-LD data blocks are not
 #: scripts to CSP), no other origin, and are never framed.
@@ -39,7 +41,9 @@ SECURITY_HEADERS = {
 
 def install(app: Flask) -> None:
     """Register the hooks and error handlers every answer of `app` goes through."""
+    app.extensions["kasograph_kept_pages"] = KeptPages(app.config["PAGE_CACHE_BYTES"])
     app.before_request(lambda: _before(app))
+    app.after_request(_keep)  # registered first, runs last: the page is kept with every header
     app.after_request(_headers)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(406, _not_acceptable)
@@ -58,7 +62,23 @@ def _before(app: Flask) -> Response | None:
     g.etag = etag()
     if g.etag and g.etag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{g.etag}"', "Vary": "Accept, Accept-Language"})
+    if g.etag and request.method == "GET" and not static_site():
+        g.kept = app.extensions["kasograph_kept_pages"].get(goal_data().version, _kept_key())
+        return g.kept
     return None
+
+
+def _kept_key() -> tuple[str, str]:
+    # The address the visitor came by is part of what a page says (the endpoint's URL on the query page).
+    return g.etag, request.url_root
+
+
+def _keep(response: Response) -> Response:
+    """Keep a page its view declared to depend only on the data and the request's tag (`serve_page`)."""
+    if (g.get("keep") and g.get("kept") is None and g.get("etag") and request.method == "GET"
+            and response.status_code == 200 and not response.is_streamed and not static_site()):
+        current_app.extensions["kasograph_kept_pages"].keep(goal_data().version, _kept_key(), response)
+    return response
 
 
 def etag() -> str | None:

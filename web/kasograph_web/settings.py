@@ -68,6 +68,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
             zero_means_something=True, none_means_something=True),
     Setting("SPARQL_ANSWERS_MAX_BYTES", 512 * 1024 * 1024, int,
             "at most this much kept per generation; past it answers are computed and not kept", zero_means_something=True),
+    Setting("PAGE_CACHE_BYTES", 64 * 1024 * 1024, int,
+            "pages kept (compressed) in each server process for the next visitor who asks for the same page, until the "
+            "data changes (see [Kept pages](viewer.md#kept-pages)); `0`: none", zero_means_something=True),
     Setting("SPARQL_WARM_UP", False, bool,
             "answer every saved question in the background when data is opened, so that its first visitor finds the "
             "answer kept (`serve --no-warm-up` to turn off)", "off (`serve`: on, in its first process)"),

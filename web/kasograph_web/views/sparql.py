@@ -58,7 +58,7 @@ def sparql() -> Response:
 
 @bp.get("/query<variant:as_>")
 def query_document(as_: str) -> Response:
-    return serve_page("query", as_, query_page)
+    return serve_page("query", as_, query_page, keep=False)
 
 
 @bp.get("/query-terms.json")
@@ -84,7 +84,7 @@ def question_document(rest: str) -> Response:
         return question_results(name, ext, values)
     stem, variant = split_variant(f"questions/{rest}")
     name, key, values = _question_at(stem[len("questions/"):])
-    return serve_page(stem, variant, lambda: question_page(name, key, values))
+    return serve_page(stem, variant, lambda: question_page(name, key, values), keep=False)
 
 
 def _question_at(path: str) -> tuple[str, str | None, dict[str, str] | None]:
