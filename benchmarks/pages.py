@@ -22,9 +22,13 @@ script that draws a random path per request; `--client python` uses the threads 
 `scripts/load.py` in a separate process instead. Each row reports the CPU time the load generator
 itself used per request: on two cores it competes with the server.
 
-There is no cache of pages; each process keeps the facts of what pages link to (labels, kinds,
-statuses) per version of the data, which repeat from page to page. `distinct` counts the different
-pages a row asked for (per load thread, added up), so that repeats are in plain view.
+Each server process keeps the pages it made (compressed, `PAGE_CACHE_BYTES`, 64 MiB by default) for
+the next request of the same page, and the facts of what pages link to (labels, kinds, statuses) per
+version of the data. So the goal, person and search rows are run twice: on `serve` as it is (a page asked
+for again is given as kept: at 100k triples nearly every page, at millions few), and as "made" rows on a
+second server that keeps no page (`--setting PAGE_CACHE_BYTES 0`), where every request makes its page.
+`distinct` counts the different pages a row asked for (per load thread, added up), so that repeats are
+in plain view.
 """
 
 from __future__ import annotations
@@ -375,6 +379,7 @@ def measure_pages(store: Path, clients: int = 32, seconds: float = 60, *, proces
         memory = server.memory()
     finally:
         server.stop()
+    rows += made_rows(store, paths, processes, options, clients, seconds, extra, client, folder)
     if client == "wrk":
         rows += describe_rows(store, paths, clients, seconds, folder)
     triples = store_triples(store)
@@ -382,6 +387,36 @@ def measure_pages(store: Path, clients: int = 32, seconds: float = 60, *, proces
             "seconds": seconds, "client": client, "processes": processes, "serve_options": list(options), "rows": rows, "memory_after_load": memory,
             "mib_per_million_triples_after_load": round(memory["total_mib"] / (triples / 1e6), 1) if triples else None,
             "machine": machine()}
+
+
+def made_rows(store: Path, paths: dict[str, list[str]], processes: int | None, options: tuple[str, ...], clients: int,
+              seconds: float, extra: float, client: str, folder: Path) -> list[dict]:
+    """Goal, person and search pages from a server that keeps no page: what every page costs to make."""
+    if not _has_setting("PAGE_CACHE_BYTES"):
+        return []
+    server = Server(store, processes, folder / "serve-made.log", (*options, "--setting", "PAGE_CACHE_BYTES", "0"))
+    rows = []
+    try:
+        server.wait_for(paths["goal"][0] if paths["goal"] else "/")
+        searches = ["/search.html?" + urllib.parse.urlencode({"q": q}) for q in SEARCHES]
+        for name, listed, duration, warm in (("goal (made)", paths["goal"], seconds, False),
+                                             ("person (made)", paths["person"], seconds, False),
+                                             ("search (made)", searches, extra, True)):
+            if listed:
+                warm_up = server.warm(listed) if warm else 0.0
+                rows.append(load_row(server.base, name, listed, clients, duration, client, folder, server))
+                rows[-1]["warm_up_s"] = round(warm_up, 1)
+    finally:
+        server.stop()
+    return rows
+
+
+def _has_setting(name: str) -> bool:
+    try:
+        from kasograph_web.settings import SETTINGS
+    except ImportError:
+        return False
+    return name in SETTINGS
 
 
 def describe_rows(store: Path, paths: dict[str, list[str]], clients: int, seconds: float, folder: Path) -> list[dict]:
