@@ -18,7 +18,9 @@ Every saved question (kasograph/queries/*.rq) is asked three ways of the same da
 The endpoint keeps the answers of slow queries per store generation (kasograph.query.answers), so its
 first request for a question and the median of the following ones are reported apart; the
 generation's kept answers are deleted before the server starts and its warm-up is turned off, so
-that the first request is a real one. The baseline's first run is reported apart as well.
+that the first request is a real one. The baseline's first run is reported apart as well. Then, for a
+store directory, what the first visitor after an import waits: the answers are made as `kasograph
+import` makes them (`GoalData.keep_answers`, timed) and a new server is asked each question once.
 
 The parameterised questions' defaults name entities of the bundled Vantaa data; the parameters are
 chosen from the data instead (the person with the most goals, the theme and the development group
@@ -489,6 +491,7 @@ class Row:
     baseline_ms: float | None = None  # median of the runs after the first
     endpoint_first_ms: float | None = None  # the first request: the answer computed (none kept yet)
     endpoint_ms: float | None = None  # median of the requests after the first (kept answers, where kept)
+    endpoint_after_import_ms: float | None = None  # the first request after the import answered the saved questions
     baseline_all_ms: list[float] = field(default_factory=list)
     endpoint_all_ms: list[float] = field(default_factory=list)
     not_timed: str = ""  # why the baseline and the endpoint were not timed (the probe did not finish or was too big)
@@ -655,6 +658,7 @@ def measure_questions(location: str | Path, repeat: int = 5, *, rdflib_limit: fl
         if probe is not None:
             probe.close()
         baseline.close()
+    after_import = first_after_import(source, chosen, rows, endpoint_timeout, endpoint_settings) if source.kind == "store" else {}
     with tempfile.TemporaryDirectory(prefix="kasograph-rdflib-") as scratch:
         info = (measure_rdflib(source, quads, chosen, rows, repeat, rdflib_limit, rdflib_load_limit, Path(scratch))
                 if rdflib else {"rdflib_note": "not run (asked not to)"})
@@ -662,10 +666,46 @@ def measure_questions(location: str | Path, repeat: int = 5, *, rdflib_limit: fl
     result = {"source": source.kind, "baseline": baseline.name, "quads": quads, "distinct_triples": distinct,
               "parameters": parameters, "answers_forgotten": forgotten, "endpoint_startup_s": round(endpoint.startup_s, 2),
               "endpoint_pool_startup_s": round(pool_s, 2), "repeat": repeat, "rdflib_limit_s": rdflib_limit, **info,
+              **after_import,
               "engines_agree": all(r.agree() for r in rows), "targets": targets,
               "questions": [row_json(r, rdflib_limit) for r in rows]}
     print_table(result, rows, rdflib_limit, baseline.name)
     return result
+
+
+def first_after_import(source: Source, chosen: list[Question], rows: list[Row], timeout: float,
+                       settings: dict[str, str] | None) -> dict:
+    """What the first visitor after an import waits: the import answers every saved question on the generation
+    it publishes (`GoalData.keep_answers`, timed here as the import runs it), then a new server is asked each
+    question once. A parameter chosen here that is not the question's default was not answered in advance."""
+    from kasograph.goaldata import GoalData
+    from kasograph.store.directory import StoreDirectory
+
+    source.forget_answers()
+    started = time.perf_counter()
+    kept = GoalData.from_directory(StoreDirectory(source.location)).keep_answers()
+    keep_s = time.perf_counter() - started
+    endpoint = Endpoint(source, startup_limit=600, timeout=timeout, settings=settings)
+    try:
+        for _ in range(4):  # the query workers start with the first queries, as in the stage above
+            endpoint.query("ASK {}")
+        for question, row in zip(chosen, rows):
+            if row.not_timed or row.endpoint_error:
+                continue
+            ask = (endpoint.query if row.endpoint_via == "/sparql"
+                   else lambda _: endpoint.question_file(question.name, question.parameters))
+            row.endpoint_after_import_ms = timed_ms(lambda: ask(question.sparql))[0]
+    finally:
+        endpoint.close()
+    timed = [r for r in rows if r.endpoint_after_import_ms is not None]
+    slowest = max(timed, key=lambda r: r.endpoint_after_import_ms, default=None)
+    print(f"  after an import: the import's answering of the {len(kept or {})} saved questions took {keep_s:.1f} s; "
+          f"then the first request of each: slowest {slowest.name if slowest else '-'} "
+          f"{ms(slowest.endpoint_after_import_ms) if slowest else '-'} ms, "
+          f"{sum(r.endpoint_after_import_ms >= TARGET_MS for r in timed)} of {len(timed)} over a second", flush=True)
+    return {"import_keep_answers_s": round(keep_s, 2),
+            "first_after_import": {r.name: rounded(r.endpoint_after_import_ms) for r in timed},
+            "first_after_import_over_1s": [r.name for r in timed if r.endpoint_after_import_ms >= TARGET_MS]}
 
 
 def check_targets(rows: list[Row], limit_s: float) -> dict:

@@ -53,6 +53,8 @@ def test_every_local_stage_reports_against_its_baseline(tmp_path):
     for question in questions["questions"]:
         assert question["endpoint_first_ms"] > 0 and question["endpoint_ms"] > 0 and question["rdflib_status"] == "ok", question
         assert question["rows"]["pyoxigraph"] == question["rows"]["endpoint"] == question["rows"]["rdflib"], question
+    # What the first visitor after an import waits: every question asked again of a new server.
+    assert set(questions["first_after_import"]) == set(saved.catalogue()) and questions["import_keep_answers_s"] > 0
     # The chosen parameters name things the data has: the parameterised questions find rows.
     found = {q["name"]: q["rows"]["pyoxigraph"] for q in questions["questions"]}
     assert all(found[name] > 0 for name in ("goals-of-person", "goals-of-theme", "goals-of-group", "document-contents"))
