@@ -75,8 +75,8 @@ def _kept_key() -> tuple[str, str]:
 
 def _keep(response: Response) -> Response:
     """Keep a page its view declared to depend only on the data and the request's tag (`serve_page`)."""
-    if (g.get("keep") and g.get("kept") is None and g.get("etag") and request.method == "GET"
-            and response.status_code == 200 and not response.is_streamed and not static_site()):
+    if (g.get("keep") and g.get("kept") is None and g.get("etag") and request.method == "GET" and response.status_code == 200
+            and not response.is_streamed and not response.direct_passthrough and not static_site()):
         current_app.extensions["kasograph_kept_pages"].keep(goal_data().version, _kept_key(), response)
     return response
 
