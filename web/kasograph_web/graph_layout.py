@@ -122,46 +122,11 @@ class RectIndex:
         return list(found.values())
 
 
-class SegmentIndex:
-    """Line segments in a grid of cells: each in every cell it passes through, so that the lines that can cross a
-    rectangle are found without testing every line of the picture (an ego picture has hundreds)."""
-
-    def __init__(self, segments: Iterable[tuple[tuple[float, float], tuple[float, float]]], cell: float = 64.0):
-        self.cell = cell
-        self.cells: dict[tuple[int, int], list[int]] = {}
-        self.segments = list(segments)
-        for number, (p, q) in enumerate(self.segments):
-            for key in self._cells_of(p, q):
-                self.cells.setdefault(key, []).append(number)
-
-    def _cells_of(self, p: tuple[float, float], q: tuple[float, float]) -> Iterable[tuple[int, int]]:
-        """Every cell the segment p–q touches: column by column, the rows between its heights at the column's edges."""
-        (x0, y0), (x1, y1) = sorted((p, q))
-        cell = self.cell
-        for cx in range(math.floor(x0 / cell), math.floor(x1 / cell) + 1):
-            if x1 - x0 < 1e-9:
-                low, high = sorted((y0, y1))
-            else:
-                left, right = max(x0, cx * cell), min(x1, (cx + 1) * cell)
-                slope = (y1 - y0) / (x1 - x0)
-                low, high = sorted((y0 + slope * (left - x0), y0 + slope * (right - x0)))
-            for cy in range(math.floor(low / cell), math.floor(high / cell) + 1):
-                yield cx, cy
-
-    def near(self, rect: Rect) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-        """The segments that pass through the cells `rect` covers (those that can cross it)."""
-        cell, found = self.cell, set()
-        for cx in range(math.floor(rect.x0 / cell), math.floor(rect.x1 / cell) + 1):
-            for cy in range(math.floor(rect.y0 / cell), math.floor(rect.y1 / cell) + 1):
-                found.update(self.cells.get((cx, cy), ()))
-        return [self.segments[number] for number in sorted(found)]
-
-
-def crossings(rect: Rect, segments: Iterable[tuple[tuple[float, float], tuple[float, float]]]) -> int:
-    """How many of the segments pass through `rect`."""
-    count = 0
+def crossing(rect: Rect, segments: Iterable[tuple[tuple[float, float], tuple[float, float]]]) -> list:
+    """The segments that pass through `rect`."""
+    found = []
     for p, q in segments:
-        # Most lines near a label pass beside it: their bounding box says so without clipping.
+        # Most lines pass beside a label: their bounding box says so without clipping.
         if p[0] < q[0]:
             if q[0] <= rect.x0 or p[0] >= rect.x1:
                 continue
@@ -172,8 +137,9 @@ def crossings(rect: Rect, segments: Iterable[tuple[tuple[float, float], tuple[fl
                 continue
         elif p[1] <= rect.y0 or q[1] >= rect.y1:
             continue
-        count += _crosses(p, q, rect)
-    return count
+        if _crosses(p, q, rect):
+            found.append((p, q))
+    return found
 
 
 # Labels placed around their nodes --------------------------------------------------------------------------
@@ -234,14 +200,14 @@ def place_labels(items: list[Placed], width: float, segments: list[tuple[str, st
     for item in items:
         shapes.add(item.node, item.shape_rect())
     labels = RectIndex()
-    lines = SegmentIndex((p, q) for _, _, p, q in (segments if len(items) <= 150 else ()))  # too costly on a large graph
+    lines = [(p, q) for _, _, p, q in (segments if len(items) <= 150 else ())]  # too costly on a large graph
     for item in items:
         # What lies near any of the label's places is looked up once; each place is then weighed against it.
         places = [item.label_rect(side) for side in item.prefer]
         around = functools.reduce(Rect.union, places)
         near_labels = [rect for _, rect in labels.near(around)]
         near_shapes = [rect for node, rect in shapes.near(around) if node != item.node]
-        near_lines = lines.near(around)
+        near_lines = crossing(around, lines)  # a line that crosses a place crosses what holds them all
         costs = [_cost(place, near_labels, near_shapes, near_lines, width, margin) for place in places]
         item.side = item.prefer[costs.index(min(costs))]  # on a tie, the side preferred first
         labels.add(item.node, places[costs.index(min(costs))])
@@ -254,7 +220,7 @@ def _cost(rect: Rect, labels: list[Rect], shapes: list[Rect], lines: list, width
     cost = 1000.0 * outside * (rect.y1 - rect.y0)
     cost += 100.0 * sum(rect.overlap_area(other) for other in labels)
     cost += 100.0 * sum(rect.overlap_area(other) for other in shapes)
-    return cost + 40.0 * crossings(rect, lines)
+    return cost + 40.0 * len(crossing(rect, lines))
 
 
 def outward(dx: float, dy: float) -> tuple[str, ...]:
