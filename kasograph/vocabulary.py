@@ -55,8 +55,10 @@ def status_concepts() -> tuple[URIRef, ...]:
     return tuple(concept for _, concept in sorted(found))
 
 
+@lru_cache(maxsize=1)
 def status_names() -> tuple[str, ...]:
-    """The statuses' local names ("FullyAchieved", …), in order: what paths and keys are made of."""
+    """The statuses' local names ("FullyAchieved", …), in order: what paths and keys are made of (asked at every
+    link a page makes to a status: made once)."""
     return tuple(str(concept).rsplit("#", 1)[-1] for concept in status_concepts())
 
 

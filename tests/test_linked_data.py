@@ -142,3 +142,32 @@ def test_what_the_store_gives_back_still_conforms(client):
     report = validate_dataset(dataset)
     assert report.conforms, report.text()
     assert report.findings == []
+
+
+def test_a_description_is_the_same_read_by_describe_or_by_a_query(app):
+    """Oxigraph's DESCRIBE, which the viewer uses on its own store, gives the very statements the generic query
+    gives (a SPARQL server's DESCRIBE may say more or less, so the query stays for those)."""
+    from kasograph.query.explore import description
+    from kasograph.store.engine import GoalStore
+
+    class AnyStore(GoalStore):  # not Oxigraph's own type: the generic query
+        pass
+
+    data = app.extensions["kasograph"]
+    assert type(data.store) is GoalStore  # DESCRIBE
+    generic = AnyStore(data.store.store)
+    generic.union = data.store.union
+    iris = data.explorer().all_resources()
+    assert len(iris) > 60
+    for iri in iris:
+        assert set(description(data.store, iri)) == set(description(generic, iri)), iri
+        assert len(description(data.store, iri)) == len(description(generic, iri)), iri
+
+
+@pytest.mark.parametrize("value", [{"@context": {"kg": "https://w3id.org/kasograph/def#"}, "@graph": [
+    {"@id": "kg:x", "kg:a": ["ä\"\\\n</", {"@value": "1", "@type": "xsd:integer"}], "kg:b": {"@id": "_:c14n0"}}]},
+    [], {}, "s", 3, 2.5, None, True, [[[]], {}], {"a": [1, {"b": []}, "c"]}, {1: "a number as a key"}])
+def test_jsonld_is_written_byte_for_byte_as_json_writes_it(value):
+    from kasograph.publish.jsonld import dump_json
+
+    assert dump_json(value) == json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"

@@ -281,3 +281,18 @@ def test_an_import_changes_every_entity_tag(tmp_path):
     assert viewer.get(page, headers={"If-None-Match": tag}).status_code == 304
     import_document(KASO, store)  # the same document again: a new generation
     assert viewer.get(page, headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_the_header_and_footer_link_from_each_page_in_its_language(client):
+    """They are made once per language and folder (context.KeptPartials): each page still gets its own."""
+    for path, up, suffix in ((f"{GOAL}.html", "../../", ".html"), ("index.html", "", ".html"),
+                             (f"{GOAL}.en.html", "../../", ".en.html"), ("index.en.html", "", ".en.html"),
+                             (f"{GOAL}.html", "../../", ".html"), ("status/FullyAchieved.en.html", "../", ".en.html")):
+        page = client.get("/" + path).text
+        assert f'<a class="brand" href="{up}index{suffix}">' in page, path
+        assert f'action="{up}search{suffix}"' in page, path
+        assert f'<a href="{up}void{suffix}">' in page, path
+        assert f'href="{up}download/kasograph.ttl"' in page, path
+        assert ("Julkaisun kuvaus" if suffix == ".html" else "Publication description") + " (VoID/DCAT)</a>" in page, path
+    searched = client.get("/search.html?q=ranki").text
+    assert 'name="q" value="ranki"' in searched and '<a class="brand" href="index.html">' in searched

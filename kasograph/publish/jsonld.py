@@ -30,17 +30,77 @@ def compact_document(expanded: bytes, prefixes: dict[str, str]) -> bytes:
 
 def compact_nodes(nodes: list, prefixes: dict[str, str]) -> list:
     """Node objects (or named graphs of them) with their IRIs shortened by `prefixes`."""
-    shorten = Shortener(prefixes)
+    shorten = _shortener(prefixes)
     return [shorten.node(node) for node in nodes]
 
 
+_shorteners: dict[tuple, "Shortener"] = {}  # by prefixes: every page's JSON-LD uses one of a few sets of them
+
+
+def _shortener(prefixes: dict[str, str]) -> "Shortener":
+    """A Shortener for `prefixes`, kept with what it has shortened (one made per document had to learn
+    each property and class again)."""
+    key = tuple(prefixes.items())
+    found = _shorteners.get(key)
+    if found is None or len(found.known) > Shortener.LIMIT:
+        if len(_shorteners) > 100:
+            _shorteners.clear()
+        found = _shorteners[key] = Shortener(prefixes)
+    return found
+
+
 def dump_json(value) -> bytes:
-    """The same value gives the same bytes: keys in the engine's order, two spaces, UTF-8 kept."""
-    return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    """The same value gives the same bytes: keys in the engine's order, two spaces, UTF-8 kept — the bytes
+    of `json.dumps(value, ensure_ascii=False, indent=2)`, written by `_indented` (json's own writer
+    indents in Python, a generator step per value: most of the cost of a page's embedded JSON-LD)."""
+    out: list[str] = []
+    try:
+        _indented(value, "\n", out)
+    except TypeError:  # a key that is not a string: json converts it
+        return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    out.append("\n")
+    return "".join(out).encode("utf-8")
+
+
+_string = json.encoder.encode_basestring  # the C encoder's, as json.dumps uses with ensure_ascii=False
+
+
+def _indented(value, newline: str, out: list[str]) -> None:
+    """`value` as json.dumps writes it with indent=2, `newline` being the line break and indent it is at."""
+    if isinstance(value, str):
+        out.append(_string(value))
+    elif isinstance(value, dict) and value:
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(key)
+            if type(item) is str:  # most values: no call for them
+                out.append(separator + _string(key) + ": " + _string(item))
+            else:
+                out.append(separator + _string(key) + ": ")
+                _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, list) and value:
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            if type(item) is str:
+                out.append(separator + _string(item))
+            else:
+                out.append(separator)
+                _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:  # numbers, true, false, null, {} and []
+        out.append(json.dumps(value))
 
 
 class Shortener:
     """Shortens the IRIs of the engine's JSON-LD node objects with a set of prefixes."""
+
+    LIMIT = 50_000  # IRIs remembered, when kept from document to document (`_shortener`)
 
     def __init__(self, prefixes: dict[str, str]):
         # the longest namespace first: a namespace inside another gives the longer one's prefix

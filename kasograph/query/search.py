@@ -23,6 +23,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -120,9 +121,11 @@ def stems(text: str) -> list[str]:
     return _stemmer().stemWords(words(text))
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """`word` without its diacritics: "vehviläinen" → "vehvilainen", "å" → "a" (people type Finnish
-    on keyboards without ä and ö, and names are written both ways)."""
+    on keyboards without ä and ö, and names are written both ways). Kept for the words seen most: a search
+    page folds every word of every snippet's text, some hundreds."""
     if word.isascii():
         return word
     return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)))
@@ -443,20 +446,38 @@ class SearchIndex:
         return [hit for *_, hit in sorted(complete)]
 
     def _add_snippets(self, hits: list[Hit], matched: set[str]) -> None:
-        """Each hit's snippet: around the first matched word of its weightiest field that has one."""
-        for hit in hits:
-            props = dict.fromkeys(p for p, name in sorted(self.fields, key=lambda f: -FIELD_WEIGHTS.get(f[1], 1.0))
-                                  if p and name in hit.fields)
-            first_texts: list[str] = []
-            for prop in props:
-                texts = self._texts_of(hit.iri, prop)
-                first_texts = first_texts or texts
+        """Each hit's snippet: around the first matched word of its weightiest field that has one. The
+        texts are read a field at a time for every hit still without one (one query each: a query per
+        hit and field took most of a search page's time), and most hits have theirs in the first."""
+        by_weight = sorted(self.fields, key=lambda f: -FIELD_WEIGHTS.get(f[1], 1.0))
+        props = {hit.iri: list(dict.fromkeys(p for p, name in by_weight if p and name in hit.fields)) for hit in hits}
+        first_texts: dict[str, list[str]] = {}  # a hit with no matched word: the start of its first text
+        waiting = [hit for hit in hits if props[hit.iri]]
+        round_ = 0
+        while waiting:
+            texts_of = self._texts_of_each([(hit.iri, props[hit.iri][round_]) for hit in waiting])
+            still = []
+            for hit in waiting:
+                texts = texts_of.get((hit.iri, props[hit.iri][round_]), [])
+                if texts and hit.iri not in first_texts:
+                    first_texts[hit.iri] = texts
                 found = next((t for t in texts if _has_word(t, matched)), None)
                 if found is not None:
                     hit.snippet = snippet(found, matched)
-                    break
-            else:
-                hit.snippet = snippet(first_texts[0], matched) if first_texts else ""
+                elif round_ + 1 < len(props[hit.iri]):
+                    still.append(hit)
+                else:
+                    hit.snippet = snippet(first_texts[hit.iri][0], matched) if hit.iri in first_texts else ""
+            waiting, round_ = still, round_ + 1
+
+    def _texts_of_each(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+        """The texts of each (resource, property), in one query."""
+        found: dict[tuple[str, str], list[str]] = {}
+        if pairs:
+            values = " ".join(f"(<{iri}> <{prop}>)" for iri, prop in pairs)
+            for s, p, text in self.store.query(f"SELECT ?s ?p ?text WHERE {{ VALUES (?s ?p) {{ {values} }} ?s ?p ?text }}"):
+                found.setdefault((s.value, p.value), []).append(text.value)
+        return found
 
 
 def _subjects(store: GoalStore, sparql: str) -> set[str]:

@@ -16,7 +16,7 @@ from kasograph.errors import InputError, Problem
 from kasograph.goaldata import GoalData
 from kasograph.query.sparql import service_allowlist
 from kasograph_web import responses, workers
-from kasograph_web.context import TEMPLATE_FILTERS, TEMPLATE_GLOBALS, RenderedPages
+from kasograph_web.context import TEMPLATE_FILTERS, TEMPLATE_GLOBALS, KeptPartials, RenderedPages
 from kasograph_web.documents import CONVERTERS
 from kasograph_web.settings import DEFAULTS
 from kasograph_web.views import BLUEPRINTS
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None, data: GoalData | None = None) -> Flas
     app.config.update(settings(config))
     app.extensions["kasograph"] = data or open_data(app.config)
     app.extensions["kasograph_rendered"] = RenderedPages()  # owned here, not by the data: it is HTML
+    app.extensions["kasograph_partials"] = KeptPartials()
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.filters.update(TEMPLATE_FILTERS)  # numbers and dates in the page's language
     # JSON-LD sits in a <script> element: nothing in it may close the element.

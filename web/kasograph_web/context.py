@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup, escape
 
 from kasograph.goaldata import GoalData
@@ -69,6 +70,35 @@ class RenderedPages:
 def rendered(key: tuple, make: Callable[[], str]) -> str:
     """`make()`'s answer for `key`, made once per state of the data."""
     return current_app.extensions["kasograph_rendered"].get(key, make)
+
+
+class KeptPartials:
+    """Partials that read nothing but the page's language and where its links start (the header's search
+    form and tools, the footer): rendered once for each, not on every page. Bounded: they are few (a language
+    times a folder of pages), and when full it starts again."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, Markup] = {}
+
+    def get(self, name: str) -> Markup:
+        here = g._get_current_object()
+        key = (name, here.lang, getattr(here, "link_root", None), getattr(here, "request_dir", ""))
+        made = self._made.get(key)
+        if made is None:
+            made = Markup(render_template(name))
+            if current_app.jinja_env.auto_reload:  # templates being edited (debug): each page shows the latest
+                return made
+            if len(self._made) >= self.LIMIT:
+                self._made = {}
+            self._made[key] = made
+        return made
+
+
+def kept_partial(name: str) -> Markup:
+    """The partial `name` (one that reads only the page's language and links, see KeptPartials) for this page."""
+    return current_app.extensions["kasograph_partials"].get(name)
 
 
 # The static site -----------------------------------------------------------------------------------
@@ -135,11 +165,22 @@ def readable(text: object) -> bool:
 def relative(target: str) -> str:
     """A site path ("goal/x.html") as a link from the page being rendered (from the app's root on an
     error page: see `links_from_root`)."""
-    root = getattr(g, "link_root", None)
+    return _from_page(g._get_current_object(), target)  # the request's globals looked up once, not per attribute
+
+
+def _from_page(here, target: str) -> str:
+    """`relative` with the request's globals (`g`) already looked up."""
+    root = getattr(here, "link_root", None)
     if root is not None:
         return root + (target or "index.html")
-    start = getattr(g, "request_dir", "") or "."
-    folder, _, name = (target or "index.html").rpartition("/")
+    return _relative_link(target or "index.html", getattr(here, "request_dir", "") or ".")
+
+
+@lru_cache(maxsize=32768)
+def _relative_link(target: str, start: str) -> str:
+    """`target` as a link from the folder `start` (pages link to the same statuses, themes, documents and
+    header links again and again: made once, not at each of a page's dozens of links)."""
+    folder, _, name = target.rpartition("/")
     up = _relative_folder(folder or ".", start)
     return name if up == "." else f"{up}/{name}"
 
@@ -167,9 +208,9 @@ def _relative_folder(folder: str, start: str) -> str:
 
 def href(path: str, lang: str | None = None, **params) -> str:
     """The relative URL of a page in the current (or given) language."""
-    lang = lang or g.lang
-    suffix = ".en.html" if lang == "en" else ".html"
-    url = relative((path or "index") + suffix)
+    here = g._get_current_object()
+    suffix = ".en.html" if (lang or here.lang) == "en" else ".html"
+    url = _from_page(here, (path or "index") + suffix)
     if params:
         url += "?" + urlencode(params)
     return url
@@ -194,12 +235,13 @@ def static_href(name: str) -> str:
 
 def link_to(iri: str) -> str | None:
     """The page of an IRI, or None when the viewer does not serve it (an external IRI)."""
-    path = local_path(iri, goal_data().base)
+    data = goal_data()
+    path = local_path(iri, data.base)
     if path is None:
         return None
     if path.startswith("def#"):
         return href("def") + "#" + path[4:]
-    if path in goal_data().source_texts_paths():
+    if path in data.source_texts_paths():
         return relative(path)
     return href(path)
 
@@ -229,14 +271,20 @@ def status_badge(status) -> Markup:
     """A status as a coloured badge linked to the page of all goals with it; nothing without a status."""
     if not status:
         return Markup("")
-    name = escape(status.iri.rsplit("#", 1)[-1])
-    return Markup(f'<a class="status status-{name}" href="{escape(link_to(status.iri))}">{show(status.label)}</a>')
+    here = g._get_current_object()
+    made = here.setdefault("status_badges", {})  # a page of fifty goals has three statuses: each made once
+    key = (status.iri, status.label, here.lang, getattr(here, "link_root", None), getattr(here, "request_dir", ""))
+    badge = made.get(key)
+    if badge is None:
+        name = escape(status.iri.rsplit("#", 1)[-1])
+        badge = made[key] = Markup(f'<a class="status status-{name}" href="{escape(link_to(status.iri))}">{show(status.label)}</a>')
+    return badge
 
 
 #: What the templates call (a page has hundreds of links: Python functions, not Jinja macros).
 TEMPLATE_GLOBALS = {"t": text, "href": href, "link_to": link_to, "static_href": static_href, "file_href": relative,
                     "variant_href": variant_href, "show": show, "link": link, "status_badge": status_badge,
-                    "static_site": static_site,
+                    "static_site": static_site, "kept_partial": kept_partial,
                     "plural": plural, "column": column, "readable": readable, "language_href": language_href}
 #: Numbers and dates in the page's language (Babel), as filters: `{{ n.value|number }}`, `{{ d.period[0]|date }}`.
 TEMPLATE_FILTERS = {"number": number, "date": date, "size": size}
