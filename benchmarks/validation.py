@@ -3,12 +3,14 @@
     python -m benchmarks.validation --size 1m [--repeat 5] [--sample 20] [--full-pyshacl] [--json FILE]
 
 One document: the median-sized and the largest document graph of the store (read from it as
-`kasograph validate --stored` reads them), validated by `kasograph.model.validate.validate_graph` with
-its default engine (pyshacl-turbo) and, as the reference, by kasograph with pyshacl; the baseline
+`kasograph validate --stored` reads them, as N-Triples), validated as the import and `validate --stored`
+validate them, `kasograph.model.validate.validate_ntriples`, with its default engine (pyshacl-turbo: the
+text goes to the engine, no rdflib graph) and, as the reference, by kasograph with pyshacl; the baseline
 is pyshacl called directly (`pyshacl.validate`, the same shapes and options, the vocabulary mixed
 into the data graph beforehand — the mixing is not timed). Target: any single document under a
 second. With `big_document_goals`, also one generated document of that many goals (a city's whole
-goal table as one document; the baseline is run once on it, as it takes tens of seconds).
+goal table as one document, its N-Triples as the import builds them; the baseline is run once on it,
+as it takes tens of seconds).
 
 The whole store: `kasograph.store.validation.validate_stored` (worker processes, one per core, each opening
 the published generation read-only) against pyshacl on every document. pyshacl would take about
@@ -38,13 +40,18 @@ from .common import rounded, timed
 TARGET_DOCUMENT_S = 1.0
 
 
-def stored_graph(store: Path, graph: str) -> Graph:
-    """One document's graph as a memory rdflib graph, read from the published generation."""
+def stored_ntriples(store: Path, graph: str) -> bytes:
+    """One document's graph as N-Triples, read from the published generation."""
     from kasograph.store.directory import StoreDirectory
 
     _, oxigraph = StoreDirectory(store).open()
+    return oxigraph.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph))
+
+
+def stored_graph(store: Path, graph: str) -> Graph:
+    """One document's graph as a memory rdflib graph, read from the published generation."""
     data = Graph(store="SimpleMemory", identifier=URIRef(graph))
-    data.parse(data=oxigraph.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph)), format="nt")
+    data.parse(data=stored_ntriples(store, graph), format="nt")
     return data
 
 
@@ -82,16 +89,18 @@ def median_s(function, repeat: int) -> tuple[float, list[float], object]:
     return statistics.median(times), times, result
 
 
-def measure_document(label: str, graph: Graph, repeat: int, baseline_repeat: int | None = None) -> dict:
-    """kasograph (pyshacl-turbo, then pyshacl) and plain pyshacl on one document graph."""
-    from kasograph.model.validate import default_engine, validate_graph
+def measure_document(label: str, graph: str, ntriples: bytes, repeat: int, baseline_repeat: int | None = None) -> dict:
+    """kasograph (pyshacl-turbo, then pyshacl) and plain pyshacl on one document graph, given as N-Triples."""
+    from kasograph.model.build import ntriples_graph
+    from kasograph.model.validate import default_engine, validate_ntriples
 
-    data = with_vocabulary(graph)
+    parsed = ntriples_graph(graph, ntriples)
+    data = with_vocabulary(parsed)
     engine = default_engine()
-    ours, our_times, report = median_s(lambda: validate_graph(graph), repeat)
-    reference, _, reference_report = median_s(lambda: validate_graph(graph, "pyshacl"), baseline_repeat or repeat)
+    ours, our_times, report = median_s(lambda: validate_ntriples(graph, ntriples), repeat)
+    reference, _, reference_report = median_s(lambda: validate_ntriples(graph, ntriples, "pyshacl"), baseline_repeat or repeat)
     base, base_times, (conforms, results) = median_s(lambda: plain_pyshacl(data), baseline_repeat or repeat)
-    return {"document": label, "graph": str(graph.identifier), "triples": len(graph), "engine": engine,
+    return {"document": label, "graph": graph, "triples": len(parsed), "engine": engine,
             "kasograph_s": rounded(ours, 4), "kasograph_all_s": [rounded(t, 4) for t in our_times],
             "kasograph_pyshacl_s": rounded(reference, 4), "pyshacl_s": rounded(base, 4),
             "pyshacl_all_s": [rounded(t, 4) for t in base_times], "ratio": rounded(ours / base, 3),
@@ -152,29 +161,30 @@ def report_engine() -> str:
 
 def measure_big_document(goals: int, scratch: Path) -> dict:
     """One generated document of `goals` goals (read and built with kasograph), validated once each way."""
-    from kasograph.model.build import build_document
+    from kasograph.model.build import document_ntriples
     from kasograph.source.table import read_document
 
     from . import generate
 
     folder = generate.write_one(goals, scratch / f"one-document-{goals}")
-    graph = build_document(read_document(folder))
-    return measure_document(f"one generated document of {goals:,} goals", graph, repeat=3, baseline_repeat=1)
+    built = document_ntriples(read_document(folder))
+    return measure_document(f"one generated document of {goals:,} goals", built.graph, built.ntriples, repeat=3, baseline_repeat=1)
 
 
 def measure_validation(store: Path, repeat: int = 5, sample: int = 20, full_pyshacl: bool = False,
                        big_document_goals: int = 0, scratch: Path | None = None) -> dict:
     """The validation stage: single documents, then the whole store."""
-    from kasograph.model.validate import validate_graph
+    from kasograph.model.build import ntriples_graph
+    from kasograph.model.validate import validate_ntriples
 
     documents = []
     for label, graph_name in pick_documents(store).items():
-        graph = stored_graph(store, graph_name)
+        ntriples = stored_ntriples(store, graph_name)
         if not documents:  # the first call of each engine pays for imports and compiled shapes
-            validate_graph(graph)
-            plain_pyshacl(with_vocabulary(graph))
-            validate_graph(graph, "pyshacl")
-        documents.append(measure_document(label, graph, repeat))
+            validate_ntriples(graph_name, ntriples)
+            plain_pyshacl(with_vocabulary(ntriples_graph(graph_name, ntriples)))
+            validate_ntriples(graph_name, ntriples, "pyshacl")
+        documents.append(measure_document(label, graph_name, ntriples, repeat))
         print_document(documents[-1])
     if big_document_goals and scratch is not None:
         documents.append(measure_big_document(big_document_goals, scratch))

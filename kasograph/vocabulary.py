@@ -25,6 +25,12 @@ def ontology() -> Graph:
 
 
 @lru_cache(maxsize=1)
+def ontology_ntriples() -> bytes:
+    """The vocabulary as N-Triples (UTF-8): stored by every import, validated beside every document."""
+    return ontology().serialize(format="nt", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
 def shapes() -> Graph:
     """The SHACL shapes: the contract every document's graph must meet."""
     graph = Graph(identifier=URIRef("https://w3id.org/kasograph/shapes"))
@@ -44,6 +50,11 @@ def concepts(scheme: URIRef) -> dict[str, URIRef]:
 
 def statuses() -> dict[str, URIRef]:
     """Status labels as tables write them ("Toteutuu täysin", "Fully achieved", …) → concept."""
+    return dict(_statuses())  # a copy: asked for every goal read, the vocabulary walked once
+
+
+@lru_cache(maxsize=1)
+def _statuses() -> dict[str, URIRef]:
     return concepts(KG.GoalStatusScheme)
 
 

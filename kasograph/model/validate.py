@@ -10,6 +10,12 @@ pyshacl takes 190 ms), which is what makes importing a whole country's tables
 possible. pyshacl, the reference implementation, stays available
 (`engine="pyshacl"`, or `$KASOGRAPH_VALIDATOR=pyshacl`), and the tests hold
 both to the same findings on every kind of broken graph.
+
+A graph given as N-Triples (`validate_ntriples`: what the import builds and what
+a store holds) goes to pyshacl-turbo as text, the vocabulary's N-Triples beside
+it, without an rdflib graph: handing it an rdflib graph cost about as much as
+the validation itself (it copies the graph's terms out one by one). pyshacl is given an rdflib
+graph of the same triples, blank-node labels kept, so both report the same nodes.
 """
 
 from __future__ import annotations
@@ -24,13 +30,13 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ReadOnlyGraphAggregate
 
 from kasograph import resources
-from kasograph.model.build import build_dataset
+from kasograph.model.build import build_dataset, ntriples_graph
 from kasograph.model.fidelity import unquoted_literals
 from kasograph.model.iris import Iris
 from kasograph.model.sources import is_table_source, read_rdf
-from kasograph.namespaces import DEFAULT_BASE, SH, VOCABULARY_GRAPH
+from kasograph.namespaces import DEFAULT_BASE, SH, VOCABULARY_GRAPH, bind_prefixes
 from kasograph.source.table import read_document
-from kasograph.vocabulary import ontology, shapes
+from kasograph.vocabulary import ontology, ontology_ntriples, shapes
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 ENGINES = ("pyshacl-turbo", "pyshacl")
@@ -40,13 +46,19 @@ ENGINE_VARIABLE = "KASOGRAPH_VALIDATOR"
 def default_engine() -> str:
     """$KASOGRAPH_VALIDATOR if it names an engine, else pyshacl-turbo (pyshacl where it is not installed:
     a platform without its wheels)."""
-    import importlib.util
-
-    fallback = ENGINES[0] if importlib.util.find_spec("pyshacl_turbo") else ENGINES[1]
+    fallback = ENGINES[0] if _turbo_installed() else ENGINES[1]
     chosen = os.environ.get(ENGINE_VARIABLE, "").strip() or fallback
     if chosen not in ENGINES:
         raise ValueError(f"${ENGINE_VARIABLE} is {chosen!r}; it may be one of: {', '.join(ENGINES)}")
     return chosen
+
+
+@lru_cache(maxsize=1)
+def _turbo_installed() -> bool:
+    """Looked up once: asked for every document an import validates, and it took a millisecond."""
+    import importlib.util
+
+    return importlib.util.find_spec("pyshacl_turbo") is not None
 
 
 @dataclass(frozen=True)
@@ -172,7 +184,48 @@ def validate_graph(graph: Graph, engine: str | None = None) -> ValidationReport:
     """Validate one document's graph against the shapes (`engine`: one of ENGINES; default: `default_engine()`)."""
     results = _results(graph, engine or default_engine())
     named = isinstance(graph.identifier, URIRef) and graph.identifier != DATASET_DEFAULT_GRAPH_ID
-    name = str(graph.identifier) if named else None
+    return _report(results, str(graph.identifier) if named else None)
+
+
+def validate_ntriples(graph: str, ntriples: bytes, engine: str | None = None) -> ValidationReport:
+    """One named graph, given as N-Triples (as the import builds it, as a store holds it)."""
+    engine = engine or default_engine()
+    if engine != "pyshacl-turbo":
+        return validate_graph(ntriples_graph(graph, ntriples), engine)
+    text = ntriples.decode("utf-8")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return _report(_turbo_results(text + _ontology_text()), graph)
+
+
+@lru_cache(maxsize=1)
+def _ontology_text() -> str:
+    return ontology_ntriples().decode("utf-8")
+
+
+def _turbo_results(ntriples: str) -> Graph:
+    """pyshacl-turbo's results for N-Triples text. The text goes to the engine as it is, blank-node labels
+    kept (pyshacl_turbo.rdf.Input, as its own Store input does it); given plain text, pyshacl-turbo would
+    build an rdflib graph of it first. Without that class (another version): the slower public way."""
+    try:
+        from pyshacl_turbo.rdf import Input
+    except ImportError:  # pragma: no cover - a pyshacl-turbo without it
+        data, data_format = ntriples, "nt"
+    else:  # the prefixes a built graph binds: the engine's own messages name terms by them ("prov:agent")
+        data, data_format = Input(ntriples, "nt", None, {}, _data_prefixes(), preserve_ids=True), None
+    _, results, _ = _compiled_shapes().validate(data, data_graph_format=data_format, inference="none", allow_warnings=True)
+    return results
+
+
+@lru_cache(maxsize=1)
+def _data_prefixes() -> dict:
+    graph = Graph(store="SimpleMemory")
+    bind_prefixes(graph)
+    return dict(graph.namespaces())
+
+
+def _report(results: Graph, name: str | None) -> ValidationReport:
+    """The report of one graph (`name`; None: the default graph) from its SHACL results graph."""
     report = ValidationReport(graphs=[name or "(default graph)"])
     # Only the report's own results: nested sh:detail results explain them, and would repeat them.
     for result in results.objects(None, SH.result):
@@ -243,13 +296,6 @@ def validate_source(path: Path | None = None, base: str = DEFAULT_BASE, engine: 
                 shape=None, graph=str(graph.identifier)))
     return report
 
-
-
-def validate_ntriples(graph: str, ntriples: bytes, engine: str | None = None) -> ValidationReport:
-    """One named graph, given as N-Triples (as a store holds it)."""
-    data = Graph(store="SimpleMemory", identifier=URIRef(graph))
-    data.parse(data=ntriples, format="nt")
-    return validate_graph(data, engine)
 
 
 def merge_reports(report: ValidationReport, part: ValidationReport) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from kasograph.errors import InputError, Problem
@@ -15,7 +14,7 @@ from kasograph.model.validate import ValidationReport
 from kasograph.source.records import DocumentInfo
 from kasograph.store.manifest import Manifest, StoredDocument, now
 from kasograph.store.revisions import GoalState, relinked
-from kasograph.vocabulary import ontology
+from kasograph.vocabulary import ontology_ntriples
 
 Progress = Callable[[str], None]
 
@@ -171,10 +170,9 @@ def year_links(stored_states: Callable[[str], list[GoalState]], prepared: list[P
     return relinked(lambda graph: by_graph[graph].goals if graph in by_graph else stored_states(graph), manifest, touched)
 
 
-@lru_cache(maxsize=1)
 def vocabulary_ntriples() -> bytes:
     """The vocabulary's graph, which every import writes again (the shapes may have changed with kasograph)."""
-    return ontology().serialize(format="nt", encoding="utf-8")
+    return ontology_ntriples()
 
 
 def unknown_document(location: str, document_id: str, manifest: Manifest) -> InputError:

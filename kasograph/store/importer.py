@@ -1,7 +1,8 @@
 """Import documents into a store directory: read → build → validate → store, all or nothing.
 
 Each table is read (every problem reported by file, sheet, row and column), its
-graph built and checked against the shapes; only when every document of an
+graph built as N-Triples and checked against the shapes (kasograph.model.build,
+kasograph.model.validate: no rdflib graph on the way); only when every document of an
 import passes does anything reach the store, in one new generation of the store
 directory (`kasograph.store.directory`) that replaces the documents' named graphs
 (importing the same document again replaces it), keeps the union graph in step
@@ -25,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kasograph.errors import InputError
-from kasograph.model.build import build_document
+from kasograph.model.build import document_ntriples
 from kasograph.model.iris import Iris
-from kasograph.model.validate import validate_graph
+from kasograph.model.validate import validate_ntriples
 from kasograph.namespaces import DEFAULT_BASE
 from kasograph.processes import process_pool
 from kasograph.source.records import Document
@@ -97,16 +98,15 @@ def prepare(source: Path | Document, base: str = DEFAULT_BASE, *, progress: Prog
     warnings = list(document.warnings)
     say("building")
     iris = Iris.for_document(document.info, base)
-    graph = build_document(document, base)
+    built = document_ntriples(document, base)  # the N-Triples that are validated are the ones stored
     say("validating")
-    report = validate_graph(graph, engine)
+    report = validate_ntriples(built.graph, built.ntriples, engine)
     if not report.conforms:
         raise ValidationFailed(report)
     warnings.extend(report.warnings)
-    ntriples = graph.serialize(format="nt", encoding="utf-8")
-    return Prepared(document.info, source_name, str(iris.graph()), ntriples, len(graph), str(iris.dataset()),
+    return Prepared(document.info, source_name, built.graph, built.ntriples, built.triples, str(iris.dataset()),
                     document.source_text, str(iris.source_text()) if document.source_text else None,
-                    states_in(ntriples, str(iris.graph())), warnings)
+                    states_in(built.ntriples, built.graph), warnings)
 
 
 def import_document(source: Path | Document, directory: DocumentStore, base: str = DEFAULT_BASE, *,

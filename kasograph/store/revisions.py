@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import pyoxigraph
@@ -178,8 +179,9 @@ def _kinds(store: GoalStore, graph: str) -> dict[str, str]:
     return kinds
 
 
+@lru_cache(maxsize=64)
 def _status_term(iri: str) -> Term:
-    """A status concept with its labels from the vocabulary (the same for every document)."""
+    """A status concept with its labels from the vocabulary (the same for every document; looked up once)."""
     if not iri:
         return Term("")
     source, english = "", ""
