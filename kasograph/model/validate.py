@@ -147,6 +147,18 @@ def _sparql_parsed_once():
 
 
 @lru_cache(maxsize=1)
+def _shapes_for_pyshacl() -> Graph:
+    """A copy of the shapes that pyshacl may change: it adds two axioms of its own to the graph it is given
+    (owl:Class and owl:DatatypeProperty as subclasses), which would then be served as ours at /shapes."""
+    copy = Graph()
+    for prefix, namespace in shapes().namespaces():
+        copy.bind(prefix, namespace)
+    for triple in shapes():
+        copy.add(triple)
+    return copy
+
+
+@lru_cache(maxsize=1)
 def _compiled_shapes():
     """The shapes compiled once per process for pyshacl-turbo (15 ms; reused for every document)."""
     import pyshacl_turbo
@@ -174,7 +186,7 @@ def _results(graph: Graph, engine: str) -> Graph:
         data.add(triple)
     with _sparql_parsed_once():
         _, results, _ = pyshacl.validate(
-            data, shacl_graph=shapes(), inference="none",
+            data, shacl_graph=_shapes_for_pyshacl(), inference="none",
             allow_warnings=True, advanced=True, abort_on_first=False,
         )
     return results
