@@ -284,6 +284,10 @@ def test_not_a_spreadsheet_and_no_description(runner, tmp_path):
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     refused = runner.invoke(main, ["--store", str(store), "import", str(fake), *METADATA])
     assert refused.exit_code == 1 and "kuva.xlsx" in refused.output
+    graph = tmp_path / "goals.jsonld"  # not a table: said of the file, not of a goals.csv nobody named
+    graph.write_text("{}", encoding="utf-8")
+    refused = runner.invoke(main, ["--store", str(store), "import", str(graph), *METADATA])
+    assert refused.exit_code == 1 and "goals.jsonld: not a goal table" in refused.output and "goals.csv" not in refused.output
     lone = filled_template(runner, tmp_path / "lone.xlsx", [GOAL])
     undescribed = runner.invoke(main, ["--store", str(store), "import", str(lone)])
     assert undescribed.exit_code == 1 and "document.toml" in undescribed.output and "--title" in undescribed.output

@@ -116,8 +116,13 @@ def read_document(path: Path, *, sheet: str | None = None, mapping: Mapping[str,
     if not path.exists():
         raise InputError([Problem(str(path), "the file does not exist", "tiedostoa ei ole")])
     folder = path if path.is_dir() else path.parent
+    is_table = path.is_file() and path.suffix.lower() in SUFFIXES
+    if path.is_file() and not is_table and path.suffix.lower() != ".toml":
+        # Else the folder's goals.csv would be looked for, and its absence reported instead of this file.
+        raise InputError([Problem(str(path), f"not a goal table ({', '.join(SUFFIXES)}), a document folder or its document.toml",
+                                  f"ei tavoitetaulukko ({', '.join(SUFFIXES)}), asiakirjakansio eikä sen document.toml")])
     if sidecar is None:
-        beside = path.with_suffix(".toml") if path.is_file() and path.suffix.lower() in SUFFIXES else None
+        beside = path.with_suffix(".toml") if is_table else path if path.is_file() else None
         sidecar = beside if beside is not None and beside.is_file() else folder / "document.toml"
     if not sidecar.is_file() and not metadata:
         raise InputError([Problem(str(path), "no document.toml found beside the table; it names the document (id, title, year, city, division): "
@@ -134,7 +139,7 @@ def read_document(path: Path, *, sheet: str | None = None, mapping: Mapping[str,
     info = _document_info(config, sidecar if sidecar.is_file() else path)
     tables = config.get("tables", {})
     goals_file = folder / tables.get("goals", "goals.csv")
-    if path.is_file() and path.suffix.lower() in SUFFIXES:
+    if is_table:
         goals_file = path
     if sheet is None and goals_file.suffix.lower() in WORKBOOK_SUFFIXES:
         sheet = tables.get("goals_sheet")
