@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, QB, RDF, SKOS, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import FOAF, PROV, QB, RDF, SKOS, XSD
 
 from kasograph.model.validate import ENGINES, default_engine, validate_graph, validate_source
 from kasograph.namespaces import KG, SDMX_ATTRIBUTE, SDMX_MEASURE
@@ -84,6 +84,25 @@ def _break_attribution_without_role(g):
     g.remove((attribution, URIRef("http://www.w3.org/ns/dcat#hadRole"), None))
 
 
+NOBODY = URIRef("https://w3id.org/kasograph/id/person/vantaa/nobody-known")  # made up for the tests
+
+
+def _break_attributed_without_a_role(g):
+    """A party named responsible with no qualified attribution saying in which role."""
+    g.add((GOAL, PROV.wasAttributedTo, NOBODY))
+    g.add((NOBODY, RDF.type, FOAF.Person))
+
+
+def _break_role_of_someone_not_attributed(g):
+    """A qualified attribution whose agent the goal does not name responsible."""
+    attribution = BNode()
+    g.add((GOAL, PROV.qualifiedAttribution, attribution))
+    g.add((attribution, RDF.type, PROV.Attribution))
+    g.add((attribution, PROV.agent, NOBODY))
+    g.add((attribution, URIRef("http://www.w3.org/ns/dcat#hadRole"), KG.ResponsiblePerson))
+    g.add((NOBODY, RDF.type, FOAF.Person))
+
+
 BROKEN = [
     # (how it is broken, severity, path, words of the English message, words of the Finnish message)
     (_break_missing_status, "Violation", KG.status, "exactly one status", "täsmälleen yksi tila"),
@@ -95,6 +114,8 @@ BROKEN = [
     (_break_missing_theme, "Violation", KG.theme, "theme", "teema"),
     (_break_two_finnish_labels, "Violation", SKOS.prefLabel, "exactly one Finnish text", "suomenkielinen"),
     (_break_attribution_without_role, "Violation", PROV.qualifiedAttribution, "one agent and one role", "rooli"),
+    (_break_attributed_without_a_role, "Violation", None, "needs a qualified attribution", "vastuun tarkennus"),
+    (_break_role_of_someone_not_attributed, "Violation", None, "matching prov:wasAttributedTo", "päinvastoin"),
 ]
 
 
@@ -112,6 +133,15 @@ def test_broken_copy_is_caught_with_the_right_message(graph, breaks, severity, p
     if path is not None:
         assert finding.path == str(path)
     assert report.conforms is (severity != "Violation")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("breaks", [_break_attributed_without_a_role, _break_role_of_someone_not_attributed])
+def test_a_party_and_its_role_must_match_and_only_the_one_that_does_not_is_named(graph, breaks, engine):
+    broken = copy_of(graph)
+    breaks(broken)
+    matching = [f for f in validate_graph(broken, engine).findings if "qualified attribution with its role" in f.message("en")]
+    assert [(f.focus_node, f.value) for f in matching] == [(str(GOAL), str(NOBODY))]
 
 
 def test_report_names_focus_node_path_and_value(graph):
