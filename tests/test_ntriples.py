@@ -102,3 +102,19 @@ def _rdflib(term):
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
     return Literal(term.value, datatype=None if datatype.endswith("#string") else URIRef(datatype))
+
+
+def test_the_goal_states_an_import_reads_from_its_n_triples_are_those_of_the_whole_graph(generated):
+    """states_in loads only the triples goal_states reads (STATE_PREDICATES): what pairing the years
+    compares must not change, here nor where a graph is read back from a store (tabs between terms)."""
+    from kasograph.store.engine import GoalStore
+    from kasograph.store.revisions import goal_states, states_in
+
+    for folder in [*resources.bundled_documents(), *generated]:
+        built = document_ntriples(read_document(folder))
+        whole = pyoxigraph.Store()
+        whole.load(built.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(built.graph))
+        expected = goal_states(GoalStore(whole), built.graph)
+        assert expected and any(state.parties for state in expected) and any(state.theme.label for state in expected)
+        assert states_in(built.ntriples, built.graph) == expected
+        assert states_in(built.ntriples.replace(b"> <", b">\t<"), built.graph) == expected
