@@ -430,3 +430,64 @@ def test_a_large_import_compacts_the_generation_a_small_one_does_not(tmp_path):
     assert "compact" in first.steps
     one_more = import_documents([KASO], directory)
     assert "compact" not in one_more.steps
+
+
+# --- the bulk load ----------------------------------------------------------------------------------
+
+def loaded_by(stream: bool, stored: list[tuple[str, bytes]], graphs: list[tuple[str, bytes, str | None]],
+              folder: Path) -> tuple[int, set[str]]:
+    """What a store that held `stored` holds once `graphs` (graph, N-Triples, the graph it replaces) are loaded."""
+    import pyoxigraph
+
+    from kasograph.store.loader import Loader
+
+    store = pyoxigraph.Store()
+    for ntriples_of in (lambda: [(g, nt, None) for g, nt in stored], lambda: graphs):
+        loader = Loader(store, folder, stream=stream)
+        for graph, ntriples, replaces in ntriples_of():
+            loader.add(graph, ntriples, replaces=replaces)
+        loader.finish()
+    assert not list(folder.iterdir())  # nothing left of the pipe or the spool
+    plain = {str(q) for q in store  # blank nodes get new labels in every load
+             if not isinstance(q.subject, pyoxigraph.BlankNode) and not isinstance(q.object, pyoxigraph.BlankNode)}
+    return len(store), plain
+
+
+def test_streamed_and_spooled_loads_store_the_same(generated, tmp_path):
+    """New documents stream into the load as they come; from the first that replaces a stored one,
+    they are spooled and loaded after the old graphs are dropped. Either way the store holds the same."""
+    from kasograph.model.build import document_ntriples
+    from kasograph.source.table import read_document
+
+    built = [document_ntriples(read_document(folder)) for folder in document_folders(generated)]
+    stored = [(b.graph, b.ntriples) for b in built[:2]]
+    graphs = [(b.graph, b.ntriples, None) for b in built[2:5]]
+    graphs.append((built[1].graph, built[5].ntriples, built[1].graph))  # a new version of a stored graph
+    graphs += [(b.graph, b.ntriples, None) for b in built[7:]]
+    (tmp_path / "streamed").mkdir(), (tmp_path / "spooled").mkdir()
+    streamed = loaded_by(True, stored, graphs, tmp_path / "streamed")
+    assert streamed == loaded_by(False, stored, graphs, tmp_path / "spooled")
+    assert streamed[0] > len(streamed[1]) > 1000
+    first = [(built[0].graph, built[6].ntriples, built[0].graph), *graphs]  # replacing before anything streams
+    assert loaded_by(True, stored, first, tmp_path / "streamed") == loaded_by(False, stored, first, tmp_path / "spooled")
+
+
+def test_a_load_that_fails_midstream_fails_the_import_and_waits_for_nothing(tmp_path):
+    import concurrent.futures
+
+    import pyoxigraph
+
+    from kasograph.store.loader import Loader
+
+    triples = b"".join(b"<http://example.org/s%d> <http://example.org/p> \"%d\" .\n" % (i, i) for i in range(2000))
+
+    def load() -> None:
+        loader = Loader(pyoxigraph.Store(), tmp_path)
+        loader.add("http://example.org/g0", triples)
+        loader.add("http://example.org/g1", b"<http://example.org/s> not N-Triples .\n")
+        for index in range(2, 200):  # far more than a pipe holds: the writer must notice that nobody reads
+            loader.add(f"http://example.org/g{index}", triples)
+        loader.finish()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool, pytest.raises(SyntaxError):
+        pool.submit(load).result(timeout=120)

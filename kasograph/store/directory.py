@@ -162,8 +162,9 @@ class StoreDirectory:
             return manifest
 
     def store_documents(self, outcomes: Outcomes, total: int, say: Progress = lambda _: None) -> Stored:
-        """Store a batch in one new generation as its documents arrive (spooled and bulk-loaded while the
-        rest are read and validated); publish it only if none failed (else raise ImportFailed)."""
+        """Store a batch in one new generation as its documents arrive (streamed into the bulk load while
+        the rest are read and validated, kasograph.store.loader); publish it only if none failed (else
+        raise ImportFailed)."""
         started = time.perf_counter()
         intake, steps, replaced = Intake(total), {}, []
 
