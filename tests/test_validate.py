@@ -276,3 +276,22 @@ def test_validating_with_pyshacl_leaves_the_shapes_as_they_are():
 
     validate_source(engine="pyshacl")
     assert isomorphic(shapes(), Graph().parse(resources.shapes_path(), format="turtle"))  # as the file says, not more
+
+
+def test_beside_a_document_the_engine_reads_the_vocabulary_the_shapes_can_reach_and_finds_the_same(graph):
+    """pyshacl-turbo is given only the vocabulary triples whose predicate some shape names (and the class
+    hierarchy): on every broken copy, the findings of the whole vocabulary."""
+    import pyoxigraph
+
+    from kasograph.model import validate
+    from kasograph.vocabulary import ontology_ntriples
+
+    whole = ontology_ntriples().decode("utf-8")
+    assert 100 < validate._ontology_text().count("\n") < whole.count("\n")
+    for breaks, *_ in BROKEN:
+        broken = copy_of(graph)
+        breaks(broken)
+        parsed = pyoxigraph.parse(broken.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        ntriples = pyoxigraph.serialize([q.triple for q in parsed], format=pyoxigraph.RdfFormat.N_TRIPLES)
+        with_whole = validate._report(validate._turbo_results(ntriples.decode("utf-8") + whole), str(graph.identifier))
+        assert findings(validate.validate_ntriples(str(graph.identifier), ntriples)) == findings(with_whole), breaks.__name__
