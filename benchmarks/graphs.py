@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import time
 from pathlib import Path
 
@@ -108,6 +109,70 @@ def measure_graphs(store_path: Path) -> dict:
         "peak_rss_mb": round(peak_mb()),
         "target_met": networkx_s <= query_s,
     }
+
+
+#: The viewer's picture pages of a 500-goal store, and the goals each draws (tests/test_graphs.py checks what they show).
+PICTURE_PAGES = ("/graphs/responsibility.html", "/graphs/responsibility/status/PartiallyAchieved.html",
+                 "/graphs/responsibility/theme/vantaa/edistamme-asukkaiden-hyvinvointia.html", "/graphs/collaboration.html")
+PICTURE_TARGET_S = 1.0  # a page of the viewer within a second
+
+
+def measure_pictures(copies: int = 50, repeat: int = 3) -> dict:
+    """The viewer's graph pages when a store holds 500 goals (the bundled table `copies` times over, each copy
+    a document of its own), made by the viewer (Flask's test client: data, picture and page; median of
+    `repeat`), against building the graphs they draw from the same store (the baseline)."""
+    import copy
+
+    from kasograph_web import create_app
+
+    from kasograph.goaldata import GoalData
+    from kasograph.model.build import build_dataset
+    from kasograph.model.sources import bundled_documents
+
+    documents = []
+    for index in range(copies):
+        document = copy.deepcopy(bundled_documents()[0])
+        document.info.id = f"copy-{index:02d}-2021"
+        for goal in document.goals:
+            goal.text = f"{goal.text} {index:02d}"
+        documents.append(document)
+    store = GoalStore.from_dataset(build_dataset(documents))
+    app = create_app({"SPARQL_WARM_UP": False, "PAGE_CACHE_BYTES": 0}, data=GoalData(store))
+    client = app.test_client()
+    _, graphs_s = timed(lambda: graphs.collaboration_graph(store, DEFAULT_BASE, responsibility=graphs.responsibility_graph(store, DEFAULT_BASE)))
+    pages = {}
+    for page in PICTURE_PAGES:  # the first request builds the graphs the viewer then keeps for the data's version
+        seconds = []
+        for _ in range(1 + repeat):
+            response, took = timed(lambda: client.get(page))
+            assert response.status_code == 200, page
+            seconds.append(took)
+        pages[page] = {"first_s": round(seconds[0], 3), "again_s": round(statistics.median(seconds[1:]), 3)}
+    slowest = max(max(p.values()) for p in pages.values())
+    return {"goals": sum(len(d.goals) for d in documents), "pages": pages, "slowest_s": slowest,
+            "graphs_s": round(graphs_s, 3), "target_s": PICTURE_TARGET_S, "target_met": slowest < PICTURE_TARGET_S,
+            "component_of_500_s": round(_component_of_500(), 3)}
+
+
+def _component_of_500() -> float:
+    """Seconds to draw 500 parties that form one chain: the largest picture a collaboration page may draw."""
+    import networkx as nx
+
+    from kasograph_web import pictures
+
+    graph = nx.relabel_nodes(nx.path_graph(500), {node: f"party-{node}" for node in range(500)})
+    for node in graph:
+        graph.nodes[node].update(label=node, type="person", goals=1)
+    nx.set_edge_attributes(graph, 1, "weight")
+    return timed(lambda: str(pictures.collaboration_svg(graph, lambda node: None)))[1]
+
+
+def print_pictures(row: dict) -> None:
+    print(f"    pictures of {row['goals']} goals: building the two graphs they draw {row['graphs_s']:.3f} s (baseline)")
+    for page, seconds in row["pages"].items():
+        print(f"    {page:74} first {seconds['first_s']:6.3f} s, again {seconds['again_s']:6.3f} s")
+    print(f"    slowest picture page {row['slowest_s']:.3f} s (target: under {row['target_s']:g} s: "
+          f"{'met' if row['target_met'] else 'missed'}); 500 parties in one chain drawn in {row['component_of_500_s']:.3f} s")
 
 
 def measure_graphs_apart(store_path: Path) -> dict:

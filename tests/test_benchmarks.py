@@ -64,6 +64,7 @@ def test_every_local_stage_reports_against_its_baseline(tmp_path):
 
     graphs = stage(report, "graphs")
     assert graphs["nodes"]["responsibility"] > 0 and graphs["feeding_queries_s"] > 0
+    assert len(graphs["pictures"]["pages"]) == 4 and graphs["pictures"]["goals"] == 500 and graphs["pictures"]["graphs_s"] > 0
 
     rows = {(row["stage"], row["what"].split(" (")[0]) for row in report["summary"]}
     assert ("questions", "goals-of-person") in rows and any(stage == "graphs" for stage, _ in rows)

