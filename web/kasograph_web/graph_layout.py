@@ -13,6 +13,7 @@ import math
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -78,8 +79,9 @@ def block_size(lines: list[str], size: float) -> tuple[float, float]:
     return width, (len(lines) - 1) * LINE * size + (ASCENT + DESCENT) * size
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(NamedTuple):
+    """A rectangle, left, top, right, bottom. A tuple: the label placement makes and unpacks many."""
+
     x0: float
     y0: float
     x1: float
@@ -105,41 +107,84 @@ class RectIndex:
         self.cell = cell
         self.cells: dict[tuple[int, int], list[tuple[object, Rect]]] = {}
 
-    def _keys(self, rect: Rect) -> Iterable[tuple[int, int]]:
-        for cx in range(math.floor(rect.x0 / self.cell), math.floor(rect.x1 / self.cell) + 1):
-            for cy in range(math.floor(rect.y0 / self.cell), math.floor(rect.y1 / self.cell) + 1):
-                yield cx, cy
+    def _keys(self, rect: Rect) -> list[tuple[int, int]]:
+        x0, y0, x1, y1 = rect
+        cell = self.cell
+        ys = range(math.floor(y0 / cell), math.floor(y1 / cell) + 1)
+        return [(cx, cy) for cx in range(math.floor(x0 / cell), math.floor(x1 / cell) + 1) for cy in ys]
 
     def add(self, key: object, rect: Rect) -> None:
         for cell in self._keys(rect):
             self.cells.setdefault(cell, []).append((key, rect))
 
     def near(self, rect: Rect) -> list[tuple[object, Rect]]:
+        x0, y0, x1, y1 = rect
+        cell, cells = self.cell, self.cells
         found: dict[int, tuple[object, Rect]] = {}
-        for cell in self._keys(rect):
-            for key, other in self.cells.get(cell, ()):
-                found[id(other)] = (key, other)
+        ys = range(math.floor(y0 / cell), math.floor(y1 / cell) + 1)
+        for cx in range(math.floor(x0 / cell), math.floor(x1 / cell) + 1):  # as _keys, without making the keys a list
+            for cy in ys:
+                for entry in cells.get((cx, cy), ()):
+                    found[id(entry[1])] = entry
         return list(found.values())
 
 
-def crossing(rect: Rect, segments: Iterable[tuple[tuple[float, float], tuple[float, float]]]) -> list:
-    """The segments that pass through `rect`."""
+Segment = tuple[tuple[float, float], tuple[float, float]]
+#: A segment p–q as its bounding box (x0, y0, x1, y1), then p and q - p: measured once for all the rectangles it meets.
+Line = tuple[float, float, float, float, float, float, float, float]
+
+
+def lines_of(segments: Iterable[Segment]) -> list[Line]:
+    """The segments as `Line`s, for `crossing`."""
+    return [(min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]), p[0], p[1], q[0] - p[0], q[1] - p[1])
+            for p, q in segments]
+
+
+def crossing(rect: Rect, lines: list[Line]) -> list[Line]:
+    """The lines (`lines_of`) that pass through `rect`: Liang–Barsky clipping, the x axis, then the y axis. The label
+    placement's innermost loop: written out, not a call per line."""
+    left, top, right, bottom = rect
     found = []
-    for p, q in segments:
+    for line in lines:
         # Most lines pass beside a label: their bounding box says so without clipping.
-        if p[0] < q[0]:
-            if q[0] <= rect.x0 or p[0] >= rect.x1:
-                continue
-        elif p[0] <= rect.x0 or q[0] >= rect.x1:
+        if line[2] <= left or line[0] >= right or line[3] <= top or line[1] >= bottom:
             continue
-        if p[1] < q[1]:
-            if q[1] <= rect.y0 or p[1] >= rect.y1:
+        x0, y0, dx, dy = line[4:]
+        low, high = 0.0, 1.0  # the part of the line inside the rectangle
+        if -1e-9 < dx < 1e-9:
+            if not left < x0 < right:
                 continue
-        elif p[1] <= rect.y0 or q[1] >= rect.y1:
-            continue
-        if _crosses(p, q, rect):
-            found.append((p, q))
+        else:
+            t0, t1 = (left - x0) / dx, (right - x0) / dx
+            if t0 > t1:
+                t0, t1 = t1, t0
+            if t0 > low:
+                low = t0
+            if t1 < high:
+                high = t1
+            if low >= high:
+                continue
+        if -1e-9 < dy < 1e-9:
+            if not top < y0 < bottom:
+                continue
+        else:
+            t0, t1 = (top - y0) / dy, (bottom - y0) / dy
+            if t0 > t1:
+                t0, t1 = t1, t0
+            if t0 > low:
+                low = t0
+            if t1 < high:
+                high = t1
+            if low >= high:
+                continue
+        found.append(line)
     return found
+
+
+def _boxes_meeting(rect: Rect, lines: list[Line]) -> list[Line]:
+    """The lines whose bounding boxes overlap `rect`: all that may pass through it or any rectangle inside it."""
+    x0, y0, x1, y1 = rect
+    return [line for line in lines if line[2] > x0 and line[0] < x1 and line[3] > y0 and line[1] < y1]
 
 
 # Labels placed around their nodes --------------------------------------------------------------------------
@@ -182,7 +227,13 @@ class Placed:
         return Rect(self.x - width / 2, y0, self.x + width / 2, y0 + height)
 
     def unit(self) -> Rect:
-        return self.shape_rect().union(self.label_rect())
+        """The shape and the label together: shape_rect().union(label_rect()), its min and max written out (the
+        nodes' settling asks for units many times)."""
+        x0, y0, x1, y1 = self.label_rect()
+        x, y, r = self.x, self.y, self.radius
+        left, top, right, bottom = x - r, y - r, x + r, y + r
+        return Rect(x0 if x0 < left else left, y0 if y0 < top else top,
+                    x1 if x1 > right else right, y1 if y1 > bottom else bottom)
 
     def first_baseline(self) -> tuple[float, float]:
         """Where the label's first line starts (x at the anchor, y at the baseline)."""
@@ -200,27 +251,56 @@ def place_labels(items: list[Placed], width: float, segments: list[tuple[str, st
     for item in items:
         shapes.add(item.node, item.shape_rect())
     labels = RectIndex()
-    lines = [(p, q) for _, _, p, q in (segments if len(items) <= 150 else ())]  # too costly on a large graph
+    lines = lines_of((p, q) for _, _, p, q in (segments if len(items) <= 150 else ()))  # too costly on a large graph
     for item in items:
         # What lies near any of the label's places is looked up once; each place is then weighed against it.
         places = [item.label_rect(side) for side in item.prefer]
-        around = functools.reduce(Rect.union, places)
+        lefts, tops, rights, bottoms = zip(*places)
+        around = Rect(min(lefts), min(tops), max(rights), max(bottoms))  # the union of the places
         near_labels = [rect for _, rect in labels.near(around)]
         near_shapes = [rect for node, rect in shapes.near(around) if node != item.node]
-        near_lines = crossing(around, lines)  # a line that crosses a place crosses what holds them all
-        costs = [_cost(place, near_labels, near_shapes, near_lines, width, margin) for place in places]
-        item.side = item.prefer[costs.index(min(costs))]  # on a tie, the side preferred first
-        labels.add(item.node, places[costs.index(min(costs))])
+        # Only a line whose box meets the places' union can cross a place (clipping it to the union too costs more than it saves).
+        near_lines = _boxes_meeting(around, lines)
+        costs = [_cost(place, near_labels, near_shapes, width, margin) for place in places]
+        chosen = _cheapest(places, costs, near_lines)
+        item.side = item.prefer[chosen]
+        labels.add(item.node, places[chosen])
     _keep_inside(items, width, margin)
     return _settle(items, margin)
 
 
-def _cost(rect: Rect, labels: list[Rect], shapes: list[Rect], lines: list, width: float, margin: float) -> float:
-    outside = max(0.0, margin - rect.x0) + max(0.0, rect.x1 - (width - margin)) + max(0.0, margin - rect.y0)
-    cost = 1000.0 * outside * (rect.y1 - rect.y0)
-    cost += 100.0 * sum(rect.overlap_area(other) for other in labels)
-    cost += 100.0 * sum(rect.overlap_area(other) for other in shapes)
-    return cost + 40.0 * len(crossing(rect, lines))
+def _cost(rect: Rect, labels: list[Rect], shapes: list[Rect], width: float, margin: float) -> float:
+    """What a label at `rect` costs but for the lines it crosses (`_cheapest` adds them)."""
+    x0, y0, x1, y1 = rect
+    outside = max(0.0, margin - x0) + max(0.0, x1 - (width - margin)) + max(0.0, margin - y0)
+    cost = 1000.0 * outside * (y1 - y0)
+    cost += 100.0 * _overlap(rect, labels)
+    return cost + 100.0 * _overlap(rect, shapes)
+
+
+def _cheapest(places: list[Rect], costs: list[float], lines: list[Line]) -> int:
+    """Which place costs least, its `costs` with 40 for each line it crosses; on a tie, the first. Lines can only add,
+    and they cost the most to count: a place whose cost alone is no less than the cheapest found is not looked at."""
+    cheapest, best = math.inf, 0
+    for i, cost in enumerate(costs):
+        if cost < cheapest:
+            total = cost + 40.0 * len(crossing(places[i], lines))
+            if total < cheapest:
+                cheapest, best = total, i
+    return best
+
+
+def _overlap(rect: Rect, others: list[Rect]) -> float:
+    """The sum of `rect.overlap_area(other)` over `others`, in their order; the terms that are 0 left out (they add nothing)."""
+    x0, y0, x1, y1 = rect
+    areas = []
+    for ox0, oy0, ox1, oy1 in others:
+        across = (ox1 if ox1 < x1 else x1) - (ox0 if ox0 > x0 else x0)  # min(x1, ox1) - max(x0, ox0)
+        if across > 0.0:
+            down = (oy1 if oy1 < y1 else y1) - (oy0 if oy0 > y0 else y0)
+            if down > 0.0:
+                areas.append(across * down)
+    return sum(areas)
 
 
 def outward(dx: float, dy: float) -> tuple[str, ...]:
@@ -230,27 +310,6 @@ def outward(dx: float, dy: float) -> tuple[str, ...]:
     along = ("below" if dy > 0 else "above", "above" if dy > 0 else "below")
     first, second = (across, along) if abs(dx) > 0.5 * abs(dy) else (along, across)
     return first[0], second[0], second[1], first[1]
-
-
-def _crosses(p: tuple[float, float], q: tuple[float, float], rect: Rect) -> bool:
-    """Whether the segment p–q passes through `rect` (Liang–Barsky clipping)."""
-    (x0, y0), (x1, y1) = p, q
-    low, high = 0.0, 1.0
-    for delta, start, lo, hi in ((x1 - x0, x0, rect.x0, rect.x1), (y1 - y0, y0, rect.y0, rect.y1)):
-        if -1e-9 < delta < 1e-9:
-            if not lo < start < hi:
-                return False
-            continue
-        t0, t1 = (lo - start) / delta, (hi - start) / delta
-        if t0 > t1:
-            t0, t1 = t1, t0
-        if t0 > low:
-            low = t0
-        if t1 < high:
-            high = t1
-        if low >= high:
-            return False
-    return True
 
 
 def _keep_inside(items: list[Placed], width: float, margin: float) -> None:
@@ -266,18 +325,23 @@ def _keep_inside(items: list[Placed], width: float, margin: float) -> None:
 def _settle(items: list[Placed], margin: float, gap: float = 3.0) -> float:
     """Move nodes (with their labels) down, top first, until none overlaps another; returns the bottom."""
     settled = RectIndex()
-    top = min((item.unit().y0 for item in items), default=margin)
-    for item in sorted(items, key=lambda i: (i.unit().y0, i.x)):
+    starts = [item.unit().y0 for item in items]
+    top = min(starts, default=margin)
+    bottoms = [0.0] * len(items)
+    for i in sorted(range(len(items)), key=lambda i: (starts[i], items[i].x)):
+        item = items[i]
         item.y += margin - top
         while True:
-            unit = item.unit()
-            near = settled.near(Rect(unit.x0 - gap, unit.y0 - gap, unit.x1 + gap, unit.y1 + gap))
-            below = [other.y1 for _, other in near if unit.overlaps(other, gap)]
+            unit = x0, y0, x1, y1 = item.unit()
+            near = settled.near(Rect(x0 - gap, y0 - gap, x1 + gap, y1 + gap))
+            below = [oy1 for _, (ox0, oy0, ox1, oy1) in near  # those that unit.overlaps(other, gap), written out
+                     if x0 < ox1 + gap and ox0 < x1 + gap and y0 < oy1 + gap and oy0 < y1 + gap]
             if not below:
                 break
-            item.y += max(below) + gap - unit.y0 + 0.01
-        settled.add(item.node, item.unit())
-    return max((item.unit().y1 for item in items), default=0.0) + margin
+            item.y += max(below) + gap - y0 + 0.01
+        settled.add(item.node, unit)  # the node has not moved since its unit was found, nor will it
+        bottoms[i] = y1
+    return max(bottoms, default=0.0) + margin
 
 
 # The responsibility graph in layers: themes | goals | parties --------------------------------------------------

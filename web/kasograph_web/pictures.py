@@ -263,13 +263,14 @@ def _collaboration_edges(graph: nx.Graph, placed: dict[str, Placed], ids: dict[s
     # 1.5 px more per shared goal, but never wider than 12 px: on a large dataset two parties may share hundreds.
     heaviest = max((data.get("weight", 1) for _, _, data in graph.edges(data=True)), default=1)
     per_goal = 1.5 if heaviest <= 8 else 10.5 / (heaviest - 1)
+    names = {node: escape(graph.nodes[node]["label"]) for node in placed}  # escaped once, not for each of a node's lines
     edges = []
     for a, b, data in graph.edges(data=True):
         weight = data.get("weight", 1)
         one, other = placed[a], placed[b]
         edges.append(f'<line class="edge" data-ends="{ids[a]} {ids[b]}" x1="{one.x:.1f}" y1="{one.y:.1f}" x2="{other.x:.1f}" '
                      f'y2="{other.y:.1f}" stroke-width="{1 + per_goal * (weight - 1):.1f}">'
-                     f'<title>{escape(graph.nodes[a]["label"])} – {escape(graph.nodes[b]["label"])}: {weight}</title></line>')
+                     f'<title>{names[a]} – {names[b]}: {weight}</title></line>')
     return edges
 
 
