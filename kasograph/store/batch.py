@@ -128,6 +128,12 @@ def _duplicate(prepared: Prepared, first: str) -> Failure:
         f"asiakirjan tunnus {prepared.info.id!r} on myös asiakirjan {first} tunnus: anna kullekin oma tunnus")]))
 
 
+def in_graph(graph: str, ntriples: bytes) -> bytes:
+    """N-Triples as N-Quads in `graph`. Every N-Triples line ends with " .\n", and nowhere else does a raw
+    line break occur."""
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8"))
+
+
 class Spool:
     """Prepared graphs written to an N-Quads file: each document's triples in its named graph, then once
     more in the default graph (the union; the store keeps each triple of a graph once). A document's
@@ -140,8 +146,7 @@ class Spool:
         self.graphs: dict[str, tuple[int, int]] = {}  # graph → (offset, length) of its N-Triples
 
     def add(self, graph: str, ntriples: bytes) -> None:
-        # Every N-Triples line ends with " .\n", and nowhere else does a raw line break occur.
-        self.file.write(ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8")))
+        self.file.write(in_graph(graph, ntriples))
         self.graphs[graph] = (self.file.tell(), len(ntriples))
         self.file.write(ntriples)
 

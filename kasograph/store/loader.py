@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - Windows: no named pipes either, everyt
 
 import pyoxigraph
 
-from kasograph.store.batch import Spool
+from kasograph.store.batch import Spool, in_graph
 from kasograph.store.engine import replace_graphs_update
 
 
@@ -129,7 +129,7 @@ class Stream:
                 self.file = self._open()
                 if self.file is None:
                     return False
-            self.file.write(ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8")))
+            self.file.write(in_graph(graph, ntriples))
             self.file.write(ntriples)
             return True
         except BrokenPipeError:
