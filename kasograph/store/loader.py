@@ -11,6 +11,7 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 try:
@@ -116,7 +117,7 @@ class Stream:
     """A named pipe the loader's thread bulk-loads from while documents are written into it, in the
     spool's layout (each document in its graph, then in the union)."""
 
-    def __init__(self, path: Path, jobs: queue.Queue, failed):
+    def __init__(self, path: Path, jobs: queue.Queue, failed: Callable[[], BaseException | None]):
         os.mkfifo(path)
         self.path, self.file = path, None
         jobs.put((path, []))  # the loader opens it for reading when it comes to it

@@ -87,18 +87,6 @@ class Rect(NamedTuple):
     x1: float
     y1: float
 
-    def overlaps(self, other: Rect, gap: float = 0.0) -> bool:
-        return self.x0 < other.x1 + gap and other.x0 < self.x1 + gap and self.y0 < other.y1 + gap and other.y0 < self.y1 + gap
-
-    def overlap_area(self, other: Rect) -> float:
-        return max(0.0, min(self.x1, other.x1) - max(self.x0, other.x0)) * max(0.0, min(self.y1, other.y1) - max(self.y0, other.y0))
-
-    def shifted(self, dx: float, dy: float) -> Rect:
-        return Rect(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
-
-    def union(self, other: Rect) -> Rect:
-        return Rect(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
-
 
 class RectIndex:
     """Rectangles in a grid of cells, to find those near a rectangle without looking at all of them."""
@@ -227,7 +215,7 @@ class Placed:
         return Rect(self.x - width / 2, y0, self.x + width / 2, y0 + height)
 
     def unit(self) -> Rect:
-        """The shape and the label together: shape_rect().union(label_rect()), its min and max written out (the
+        """The shape and the label together: the smallest rectangle holding both, its min and max written out (the
         nodes' settling asks for units many times)."""
         x0, y0, x1, y1 = self.label_rect()
         x, y, r = self.x, self.y, self.radius
@@ -291,7 +279,7 @@ def _cheapest(places: list[Rect], costs: list[float], lines: list[Line]) -> int:
 
 
 def _overlap(rect: Rect, others: list[Rect]) -> float:
-    """The sum of `rect.overlap_area(other)` over `others`, in their order; the terms that are 0 left out (they add nothing)."""
+    """The sum of the areas `rect` shares with each of `others`, in their order; the terms that are 0 left out (they add nothing)."""
     x0, y0, x1, y1 = rect
     areas = []
     for ox0, oy0, ox1, oy1 in others:
@@ -334,7 +322,7 @@ def _settle(items: list[Placed], margin: float, gap: float = 3.0) -> float:
         while True:
             unit = x0, y0, x1, y1 = item.unit()
             near = settled.near(Rect(x0 - gap, y0 - gap, x1 + gap, y1 + gap))
-            below = [oy1 for _, (ox0, oy0, ox1, oy1) in near  # those that unit.overlaps(other, gap), written out
+            below = [oy1 for _, (ox0, oy0, ox1, oy1) in near  # those within `gap` of the unit
                      if x0 < ox1 + gap and ox0 < x1 + gap and y0 < oy1 + gap and oy0 < y1 + gap]
             if not below:
                 break
